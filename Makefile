@@ -1,0 +1,122 @@
+# Kestrel - one non-recursive Makefile.
+#
+# Each part of the tree lists its own sources in a small fragment:
+#   boot/boot.mk, kernel/kernel.mk, hal/hal.mk, io/io.mk, drivers/*/driver.mk,
+#   tests/kernel/tests.mk (in-kernel tests), tests/host/*.mk (host unit tests).
+#
+# Targets: all (kernel, ISO, UEFI image), iso, efi, run, debug, test, bench, clean.
+# Variables for run/debug: BOOT=grub|uefi, MACHINE=q35|pc, KCMD="kernel args",
+# QEMU_EXTRA="more qemu args".
+
+VERSION    := 0.1.0
+BUILD      := build
+BOOT       ?= grub
+MACHINE    ?= q35
+KCMD       ?=
+QEMU_EXTRA ?=
+
+CC      := gcc
+NASM    := nasm
+LD      := ld
+HOSTCC  := gcc
+
+GIT_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# The kernel: freestanding, no SSE (interrupt paths save only general
+# registers), no red zone (interrupts push onto the stack), -2 GiB code model.
+KCFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
+	-fstack-protector-strong -mstack-protector-guard=global \
+	-fshort-wchar -fno-common -fno-asynchronous-unwind-tables \
+	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-DKESTREL_VERSION='"$(VERSION)"' -DKESTREL_GIT='"$(GIT_DESCRIBE)"'
+# Kernel code sees its own private headers (by path from the top) and the DDK.
+KINCLUDES := -I. -Iinclude
+# Drivers see the DDK only: a driver that reaches into the kernel does not build.
+DINCLUDES := -Iinclude
+KASFLAGS  := -f elf64 -g -F dwarf
+KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
+
+KERNEL_SRCS :=
+DRIVER_SRCS :=
+HOST_TESTS  :=
+
+include boot/boot.mk
+include kernel/kernel.mk
+include hal/hal.mk
+include io/io.mk
+include $(sort $(wildcard drivers/*/driver.mk))
+include tests/kernel/tests.mk
+include $(sort $(wildcard tests/host/*.mk))
+
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+DRIVER_OBJS := $(patsubst %,$(BUILD)/%.o,$(DRIVER_SRCS))
+KERNEL_ELF  := $(BUILD)/kestrel.elf
+ISO         := $(BUILD)/kestrel.iso
+
+.PHONY: all kernel iso efi run debug test bench clean deps host-tests
+all: kernel iso efi
+
+kernel: $(KERNEL_ELF)
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(DRIVER_OBJS) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(DRIVER_OBJS)
+
+$(BUILD)/drivers/%.c.o: drivers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(DINCLUDES) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(KINCLUDES) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(KASFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+
+# The GRUB ISO: grub-mkrescue builds a BIOS (and EFI) bootable image.
+$(ISO): $(KERNEL_ELF) boot/multiboot2/grub.cfg
+	@mkdir -p $(BUILD)/iso/boot/grub
+	cp $(KERNEL_ELF) $(BUILD)/iso/boot/kestrel.elf
+	sed 's|@KCMD@|$(KCMD)|' boot/multiboot2/grub.cfg > $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+iso: deps $(ISO)
+
+# Install what the build needs from Debian's packages, when it is missing.
+deps:
+	@scripts/ensure-deps.sh
+
+run: deps all
+	tests/qemu.sh --boot $(BOOT) --machine $(MACHINE) --cmdline "$(KCMD)" --interactive -- $(QEMU_EXTRA)
+
+debug: deps all
+	tests/qemu.sh --boot $(BOOT) --machine $(MACHINE) --cmdline "$(KCMD)" --gdb -- $(QEMU_EXTRA) &
+	sleep 1; gdb -q $(KERNEL_ELF) -ex 'target remote localhost:1234'
+
+test: deps all host-tests
+	tests/run-all.py
+
+bench: deps all
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+# Host unit tests: each tests/host/NAME.mk adds NAME to HOST_TESTS and lists
+# NAME_SRCS (the test and the kernel sources it exercises). They are built for
+# the build machine with AddressSanitizer and UBSan, against cmocka.
+HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -fshort-wchar -Wall -Wextra -Werror -Wno-unused-parameter \
+	-DKESTREL_HOST_TEST -I. -Iinclude
+define HOST_TEST_RULE
+$(BUILD)/host/$(1): $$($(1)_SRCS)
+	@mkdir -p $$(dir $$@)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -MF $$@.d -o $$@ $$($(1)_SRCS) -lcmocka
+-include $(BUILD)/host/$(1).d
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
+host-tests: $(addprefix $(BUILD)/host/,$(HOST_TESTS))
+
+-include $(KERNEL_OBJS:.o=.d) $(DRIVER_OBJS:.o=.d)

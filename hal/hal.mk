@@ -1,0 +1,3 @@
+# hal/: the hardware abstraction layer.
+KERNEL_SRCS += \
+	hal/uart.c

@@ -1,0 +1,94 @@
+/*
+ * kernel/main.c - KiSystemStartup: the table of contents of boot.
+ *
+ * Both boot paths arrive here (kernel/ke/start.asm) on the boot stack, with
+ * interrupts off, the boot loader's page tables in CR3 and a
+ * KESTREL_BOOT_INFO describing the machine. Each line below brings up one
+ * part of the kernel, in the order the parts depend on each other.
+ */
+#include "kernel/ke/ki.h"
+#include "hal/halp.h"
+#include "tests/kernel/ktest.h"
+
+KESTREL_BOOT_INFO KeLoaderBlock;
+
+static PCSTR
+KipBootPathName(ULONG BootPath)
+{
+    switch (BootPath) {
+    case BOOT_PATH_MULTIBOOT2:
+        return "Multiboot2";
+    case BOOT_PATH_UEFI:
+        return "UEFI";
+    default:
+        return "an unknown boot path";
+    }
+}
+
+/* The first line on the console names the kernel and its version; the test
+ * harness and people alike look for it. */
+static VOID
+KipPrintBanner(VOID)
+{
+    DbgPrint("Kestrel " KESTREL_VERSION " (" KESTREL_GIT ") x86-64, booted by %s via %s\n",
+             KeLoaderBlock.LoaderName[0] ? KeLoaderBlock.LoaderName : "an unnamed loader",
+             KipBootPathName(KeLoaderBlock.BootPath));
+    DbgPrint("Command line: \"%s\"\n", KeLoaderBlock.CommandLine);
+}
+
+/* A boot info the kernel cannot trust is reported and stops the boot: with a
+ * wrong signature or version nothing else in it means anything. */
+static VOID
+KipCheckBootInfo(const KESTREL_BOOT_INFO *BootInfo)
+{
+    if (BootInfo->Signature != KESTREL_BOOT_INFO_SIGNATURE ||
+        BootInfo->Version != KESTREL_BOOT_INFO_VERSION) {
+        DbgPrint("Kestrel: boot information has signature 0x%08x version %u; expected 0x%08x "
+                 "version %u. The boot loader and the kernel do not match.\n",
+                 BootInfo->Signature, BootInfo->Version, KESTREL_BOOT_INFO_SIGNATURE,
+                 KESTREL_BOOT_INFO_VERSION);
+        KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, BootInfo->Signature, BootInfo->Version, 0, 0);
+    }
+    if (BootInfo->MemoryRegionCount == 0) {
+        DbgPrint("Kestrel: the boot loader reported no memory map; cannot continue.\n");
+        KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, 0, 0, 1, 0);
+    }
+}
+
+/* Runs what the command line asked for, then stops the machine. With no
+ * scheduler yet there is nothing else to do after boot. */
+static DECLSPEC_NORETURN VOID
+KipFinishBoot(VOID)
+{
+    ULONG Failed = 0;
+    BOOLEAN RanTests = KiCommandLineHasWord("ktest");
+
+    if (RanTests) {
+        Failed = KtRunSelected(KeLoaderBlock.CommandLine);
+    }
+    DbgPrint("Kestrel: boot complete; halting.\n");
+    if (KiRunningUnderHarness()) {
+        HalpQemuExit(Failed == 0 ? HAL_QEMU_EXIT_PASS : HAL_QEMU_EXIT_FAIL);
+    }
+    for (;;) {
+        __asm__ __volatile__("cli; hlt");
+    }
+}
+
+VOID
+KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
+{
+    /* Our own copy first: the loader's lives in memory Mm may reuse. */
+    KeLoaderBlock = *BootInfo;
+
+    /* Polled COM1 output, so that everything after this can report. */
+    HalpDebugPortInitialize(HAL_DEBUG_PORT_COM1);
+    KipPrintBanner();
+    KipCheckBootInfo(&KeLoaderBlock);
+    /* KiInitializeProcessor goes here: GDT, TSS, IDT. */
+    /* MmInitSystem goes here: frames, the kernel's page tables, MMIO. */
+    /* KiInitializeInterruptStacks goes here: IST stacks with guard pages. */
+    /* ExInitializePoolSystem goes here: the non-paged pool. */
+
+    KipFinishBoot();
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# qemu.sh - boot Kestrel in QEMU in one of its configurations.
+#
+#   tests/qemu.sh [--boot grub|uefi] [--machine q35|pc] [--cmdline "args"]
+#                 [--interactive | --gdb] [--memory SIZE] [-- extra qemu args]
+#
+# The kernel console (COM1) is QEMU's standard output. --interactive also
+# multiplexes the QEMU monitor there (Ctrl-A X quits); --gdb makes QEMU wait
+# for a debugger on localhost:1234. An isa-debug-exit device lets the kernel
+# end QEMU with a status: 33 = tests passed, 35 = tests failed, 37 = bugcheck.
+#
+# GRUB path: an ISO whose grub.cfg carries the command line (cached per
+# command line under build/iso-cache). UEFI path: OVMF with a fresh copy of
+# its variable store and a copy of build/esp.img whose kestrel.cfg carries the
+# command line.
+set -eu
+
+BUILD=${BUILD:-build}
+BOOT=grub
+MACHINE=q35
+CMDLINE=""
+MODE=batch
+MEMORY=256M
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --boot) BOOT=$2; shift 2 ;;
+    --machine) MACHINE=$2; shift 2 ;;
+    --cmdline) CMDLINE=$2; shift 2 ;;
+    --memory) MEMORY=$2; shift 2 ;;
+    --interactive) MODE=interactive; shift ;;
+    --gdb) MODE=gdb; shift ;;
+    --) shift; break ;;
+    *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+case "$MACHINE" in
+q35|pc) ;;
+*) echo "qemu.sh: MACHINE must be q35 or pc, not '$MACHINE'" >&2; exit 2 ;;
+esac
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kestrel-qemu.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+case "$BOOT" in
+grub)
+    key=$(printf '%s' "$CMDLINE" | cksum | cut -d' ' -f1)
+    iso="$BUILD/iso-cache/$key.iso"
+    if [ ! -f "$iso" ] || [ "$iso" -ot "$BUILD/kestrel.elf" ]; then
+        mkdir -p "$BUILD/iso-cache" "$WORK/iso/boot/grub"
+        cp "$BUILD/kestrel.elf" "$WORK/iso/boot/kestrel.elf"
+        # The command line goes into grub.cfg; '|' and '&' are special to sed.
+        escaped=$(printf '%s' "$CMDLINE" | sed 's/[|&\\]/\\&/g')
+        sed "s|@KCMD@|$escaped|" boot/multiboot2/grub.cfg > "$WORK/iso/boot/grub/grub.cfg"
+        grub-mkrescue -o "$iso.tmp.$$" "$WORK/iso" --locales= --fonts= --themes= \
+            >"$WORK/mkrescue.log" 2>&1 || { cat "$WORK/mkrescue.log" >&2; exit 1; }
+        mv "$iso.tmp.$$" "$iso"
+    fi
+    set -- -cdrom "$iso" "$@"
+    ;;
+uefi)
+    cp "$BUILD/esp.img" "$WORK/esp.img"
+    printf '%s\n' "$CMDLINE" > "$WORK/kestrel.cfg"
+    mcopy -o -i "$WORK/esp.img" "$WORK/kestrel.cfg" ::/kestrel.cfg
+    cp "$OVMF_VARS" "$WORK/vars.fd"
+    set -- -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+        -drive "if=pflash,format=raw,file=$WORK/vars.fd" \
+        -drive "file=$WORK/esp.img,format=raw,if=ide" "$@"
+    ;;
+*)
+    echo "qemu.sh: BOOT must be grub or uefi, not '$BOOT'" >&2
+    exit 2
+    ;;
+esac
+
+case "$MODE" in
+interactive) set -- -serial mon:stdio "$@" ;;
+gdb) set -- -serial mon:stdio -s -S "$@" ;;
+batch) set -- -serial stdio -monitor none "$@" ;;
+esac
+
+# Not exec: the trap above removes the per-run copies when QEMU ends.
+status=0
+qemu-system-x86_64 -M "$MACHINE" -m "$MEMORY" -smp 1 -display none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" || status=$?
+exit $status

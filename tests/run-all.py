@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""run-all.py - every Kestrel test, ending with the line "N passed, N failed".
+
+1. Host unit tests (build/host/*, cmocka, sanitizers): one result per test case.
+2. In-kernel tests: each boot configuration boots once with "ktest=all" and
+   every KTEST line is one result; the boot itself (banner first, summary
+   printed, QEMU exit status 33) is one more.
+3. Planted-bug tests (KTEST_BUGCHECK): each boots alone and must stop the
+   machine with its bugcheck code (QEMU exit status 37 and the crash report's
+   "*** STOP: 0x<code>" line).
+
+A boot that hangs is killed by its timeout and counts as failed. Serial logs
+are kept in build/test-logs/. Timings are printed for information only;
+nothing here asserts a time.
+"""
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+import time
+
+BUILD = os.environ.get("BUILD", "build")
+LOGS = os.path.join(BUILD, "test-logs")
+JOBS = int(os.environ.get("JOBS", os.cpu_count() or 2))
+
+# (name, boot path, machine, seconds before a boot counts as hung)
+CONFIGS = [
+    ("q35-grub", "grub", "q35", 90),
+    ("pc-grub", "grub", "pc", 90),
+    ("q35-uefi", "uefi", "q35", 150),
+]
+EXIT_PASS, EXIT_FAIL, EXIT_BUGCHECK = 33, 35, 37
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b.")
+results = []  # (passed, name, detail)
+
+
+def record(passed, name, detail=""):
+    results.append((passed, name, detail))
+    line = ("PASS " if passed else "FAIL ") + name
+    if detail and not passed:
+        line += ": " + detail
+    print(line, flush=True)
+
+
+def clean_lines(raw):
+    """Serial output as text lines, without firmware escape sequences."""
+    text = ANSI.sub("", raw.decode("latin-1"))
+    return [line.rstrip("\r") for line in text.replace("\r\n", "\n").split("\n")]
+
+
+def boot(config, cmdline, tag):
+    """Boots one configuration; returns (exit status or None on timeout,
+    lines, seconds to the banner or None)."""
+    name, path, machine, limit = config
+    os.makedirs(LOGS, exist_ok=True)
+    log_path = os.path.join(LOGS, f"{name}-{tag}.log")
+    command = ["tests/qemu.sh", "--boot", path, "--machine", machine,
+               "--cmdline", cmdline + " harness"]
+    start = time.monotonic()
+    banner_at = None
+    output = bytearray()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               start_new_session=True)
+    os.set_blocking(process.stdout.fileno(), False)
+    status = None
+    while True:
+        chunk = None
+        try:
+            chunk = process.stdout.read()
+        except BlockingIOError:
+            pass
+        if chunk:
+            output += chunk
+            if banner_at is None and re.search(rb"(^|\n)Kestrel \d", output):
+                banner_at = time.monotonic() - start
+        status = process.poll()
+        if status is not None:
+            rest = process.stdout.read()
+            if rest:
+                output += rest
+            break
+        if time.monotonic() - start > limit:
+            os.killpg(process.pid, 9)
+            process.wait()
+            status = None
+            break
+        time.sleep(0.02)
+    with open(log_path, "wb") as log:
+        log.write(output)
+    return status, clean_lines(bytes(output)), banner_at
+
+
+def run_host_tests():
+    host_dir = os.path.join(BUILD, "host")
+    if not os.path.isdir(host_dir):
+        return
+    for binary in sorted(os.listdir(host_dir)):
+        path = os.path.join(host_dir, binary)
+        if binary.endswith(".d") or not os.access(path, os.X_OK) or os.path.isdir(path):
+            continue
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+        try:
+            proc = subprocess.run([path], capture_output=True, env=env, timeout=300)
+            out = proc.stdout.decode("latin-1") + proc.stderr.decode("latin-1")
+            code = proc.returncode
+        except subprocess.TimeoutExpired:
+            record(False, f"host/{binary}", "timed out")
+            continue
+        cases = 0
+        for line in out.splitlines():
+            match = re.match(r"(not ok|ok) \d+ - (.*)", line.strip())
+            if match:
+                cases += 1
+                ok = match.group(1) == "ok"
+                record(ok, f"host/{binary}/{match.group(2).strip()}",
+                       "" if ok else "see output above")
+                if not ok:
+                    print(out, flush=True)
+        if code != 0 and (cases == 0 or all(r[0] for r in results[-cases:])):
+            print(out, flush=True)
+            record(False, f"host/{binary}", f"exit status {code} (crash or sanitizer report)")
+        elif cases == 0:
+            record(False, f"host/{binary}", "ran no test case")
+
+
+def kernel_line_index(lines, pattern):
+    for index, line in enumerate(lines):
+        if re.search(pattern, line):
+            return index
+    return None
+
+
+def run_config_all(config):
+    """One boot with ktest=all: returns a list of (passed, name, detail)."""
+    name = config[0]
+    out = []
+    status, lines, banner_at = boot(config, "ktest=all", "all")
+    banner = kernel_line_index(lines, r"^Kestrel \d+\.\d+\.\d+ ")
+    first_kernel_line = kernel_line_index(lines, r"^(Kestrel |KTEST|\*\*\* STOP)")
+    started = None
+    for line in lines:
+        match = re.match(r"^KTEST (\S+) (START|PASS|FAIL)", line)
+        if not match:
+            continue
+        test, what = match.groups()
+        if what == "START":
+            started = test
+        else:
+            out.append((what == "PASS", f"{name}/{test}", "" if what == "PASS" else
+                        "; ".join(l for l in lines if l.startswith("FAIL "))[:300]))
+            started = None
+    if started is not None:
+        stop = next((l for l in lines if l.startswith("*** STOP")), "hung (timeout)")
+        out.append((False, f"{name}/{started}", f"did not finish: {stop}"))
+    problems = []
+    if banner is None:
+        problems.append("no 'Kestrel <version>' banner")
+    elif first_kernel_line != banner:
+        problems.append("the banner was not the kernel's first line")
+    if not any(l.startswith("KTEST-SUMMARY") for l in lines):
+        problems.append("no KTEST-SUMMARY line")
+    if status is None:
+        problems.append("timed out")
+    elif status != EXIT_PASS and not (status == EXIT_FAIL and any(not r[0] for r in out)):
+        problems.append(f"QEMU exit status {status}, expected {EXIT_PASS}")
+    out.append((not problems, f"{name}/boot", "; ".join(problems) + f" (log {LOGS}/{name}-all.log)"))
+    timing = f"{banner_at:.2f} s" if banner_at is not None else "never"
+    print(f"timing: {name}: QEMU start to the kernel's first line: {timing}", flush=True)
+    return out
+
+
+def list_bugcheck_tests():
+    """Asks the kernel for its test table (ktest=list) on the quickest boot."""
+    status, lines, _ = boot(CONFIGS[0], "ktest=list", "list")
+    tests = []
+    for line in lines:
+        match = re.match(r"^KTEST-LIST (\S+) 0x([0-9A-Fa-f]+)", line)
+        if match and int(match.group(2), 16) != 0:
+            tests.append((match.group(1), int(match.group(2), 16)))
+    if status != EXIT_PASS:
+        record(False, "kernel/test-list", f"ktest=list boot ended with status {status}")
+    return tests
+
+
+def run_bugcheck_test(config, test, code):
+    name = config[0]
+    status, lines, _ = boot(config, f"ktest={test}", test)
+    stop = f"*** STOP: 0x{code:08X}"
+    problems = []
+    if not any(l.startswith(f"KTEST {test} START") for l in lines):
+        problems.append("the test never started")
+    if not any(l.startswith(stop) for l in lines):
+        seen = next((l for l in lines if l.startswith("*** STOP")), "no STOP line")
+        problems.append(f"expected '{stop}', saw '{seen}'")
+    if status != EXIT_BUGCHECK:
+        problems.append(f"QEMU exit status {status}, expected {EXIT_BUGCHECK}")
+    return (not problems, f"{name}/{test}", "; ".join(problems) + f" (log {LOGS}/{name}-{test}.log)")
+
+
+def main():
+    run_host_tests()
+    bugcheck_tests = list_bugcheck_tests()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+        jobs = [pool.submit(run_config_all, config) for config in CONFIGS]
+        jobs += [pool.submit(lambda c=config, t=test, k=code: [run_bugcheck_test(c, t, k)])
+                 for config in CONFIGS for test, code in bugcheck_tests]
+        for job in jobs:
+            for passed, name, detail in job.result():
+                record(passed, name, detail)
+    passed = sum(1 for r in results if r[0])
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
