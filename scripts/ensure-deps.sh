@@ -5,7 +5,7 @@
 set -e
 
 PACKAGES="gcc make binutils nasm gnu-efi grub-pc-bin grub-efi-amd64-bin grub-common
-xorriso mtools ovmf qemu-system-x86 libcmocka-dev gdb python3 gnuplot-nox clang"
+xorriso mtools ovmf qemu-system-x86 libcmocka-dev gdb python3 gnuplot-nox clang libclang-rt-14-dev"
 
 missing=""
 for package in $PACKAGES; do
