@@ -98,8 +98,6 @@ typedef struct _KESTREL_BOOT_INFO {
  * used: the kernel switches to its own at once.
  */
 
-#endif /* KESTREL_BOOTINFO_H */
-
 /*
  * Appends a region. Loaders report what the firmware said and then, on top,
  * what they placed in memory themselves (kernel, symbols, this structure)
@@ -121,3 +119,5 @@ BootInfoAddMemory(KESTREL_BOOT_INFO *Info, uint64_t Base, uint64_t Length, uint3
     Region->Reserved = 0;
     return 0;
 }
+
+#endif /* KESTREL_BOOTINFO_H */
