@@ -20,6 +20,13 @@ NASM    := nasm
 LD      := ld
 HOSTCC  := gcc
 
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 GIT_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # The kernel: freestanding, no SSE (interrupt paths save only general
@@ -61,26 +68,31 @@ all: kernel iso efi
 kernel: $(KERNEL_ELF)
 
 $(KERNEL_ELF): $(KERNEL_OBJS) $(DRIVER_OBJS) linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(DRIVER_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(DRIVER_OBJS)
 
 $(BUILD)/drivers/%.c.o: drivers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) $(DINCLUDES) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) $(DINCLUDES) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) $(KINCLUDES) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) $(KINCLUDES) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) $(KASFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+	@echo "  AS      $<"
+	$(Q)$(NASM) $(KASFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
 
 # The GRUB ISO: grub-mkrescue builds a BIOS (and EFI) bootable image.
 $(ISO): $(KERNEL_ELF) boot/multiboot2/grub.cfg
 	@mkdir -p $(BUILD)/iso/boot/grub
 	cp $(KERNEL_ELF) $(BUILD)/iso/boot/kestrel.elf
 	sed 's|@KCMD@|$(KCMD)|' boot/multiboot2/grub.cfg > $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	@echo "  ISO     $@"
+	$(Q)grub-mkrescue -o $@ $(BUILD)/iso --locales= --fonts= --themes= >$(BUILD)/grub-mkrescue.log 2>&1 || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 iso: deps $(ISO)
 
@@ -113,7 +125,8 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recov
 define HOST_TEST_RULE
 $(BUILD)/host/$(1): $$($(1)_SRCS)
 	@mkdir -p $$(dir $$@)
-	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -MF $$@.d -o $$@ $$($(1)_SRCS) -lcmocka
+	@echo "  HOSTCC  $$@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -MF $$@.d -o $$@ $$($(1)_SRCS) -lcmocka
 -include $(BUILD)/host/$(1).d
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
