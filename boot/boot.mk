@@ -4,6 +4,9 @@
 # PE image built by boot/uefi/uefi.mk.
 KERNEL_SRCS += \
 	boot/multiboot2/entry.asm \
-	boot/multiboot2/mb2info.c
+	boot/multiboot2/mb2info.c \
+	boot/multiboot2/mb2parse.c \
+	boot/multiboot2/mb2memory.c \
+	boot/multiboot2/mb2diag.c
 
 include boot/uefi/uefi.mk

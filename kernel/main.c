@@ -84,6 +84,7 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     /* Polled COM1 output, so that everything after this can report. */
     HalpDebugPortInitialize(HAL_DEBUG_PORT_COM1);
     KipPrintBanner();
+    KiMultiboot2PrintDiagnostics();     /* what the Multiboot2 parser found wrong, if anything */
     KipCheckBootInfo(&KeLoaderBlock);
     /* KiInitializeProcessor goes here: GDT, TSS, IDT. */
     /* MmInitSystem goes here: frames, the kernel's page tables, MMIO. */

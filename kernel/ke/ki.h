@@ -14,6 +14,12 @@ extern KESTREL_BOOT_INFO KeLoaderBlock;
 /* The C entry of both boot paths (kernel/main.c). */
 DECLSPEC_NORETURN VOID KiSystemStartup(KESTREL_BOOT_INFO *BootInfo);
 
+/* The Multiboot2 path (boot/multiboot2/mb2info.c): kernel/ke/start.asm turns
+ * GRUB's information into a boot info before anything else runs; the
+ * problems found then are printed once the debug port works. */
+KESTREL_BOOT_INFO *KiMultiboot2ToBootInfo(ULONG Magic, ULONG_PTR InformationPhysical);
+VOID KiMultiboot2PrintDiagnostics(VOID);
+
 /* Kernel command-line options (kernel/main.c): TRUE when Word appears as a
  * whole blank-separated word, or as "Word=value" when Value is wanted. */
 BOOLEAN KiCommandLineHasWord(PCSTR Word);
