@@ -56,6 +56,12 @@ typedef struct _MB2_TAG {
 #define MB2_TAG_TYPE_SMBIOS 13          /* 3.6.15 */
 #define MB2_TAG_TYPE_ACPI_OLD 14        /* 3.6.16 */
 #define MB2_TAG_TYPE_ACPI_NEW 15        /* 3.6.17 */
+#define MB2_TAG_TYPE_NETWORK 16         /* 3.6.18 */
+#define MB2_TAG_TYPE_EFI_MEMORY_MAP 17  /* 3.6.19 */
+#define MB2_TAG_TYPE_EFI_BS_ACTIVE 18   /* 3.6.20: boot services not terminated */
+#define MB2_TAG_TYPE_EFI32_IMAGE 19     /* 3.6.21 */
+#define MB2_TAG_TYPE_EFI64_IMAGE 20     /* 3.6.22 */
+#define MB2_TAG_TYPE_LOAD_BASE 21       /* 3.6.23: GRUB always gives it */
 
 /* Section 3.6.3: kilobytes of RAM from 0 and from 1 MiB. */
 typedef struct _MB2_TAG_BASIC_MEMORY {

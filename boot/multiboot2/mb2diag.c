@@ -45,6 +45,17 @@ Mb2pTagName(ULONG Type)
         return "ACPI old RSDP";
     case MB2_TAG_TYPE_ACPI_NEW:
         return "ACPI new RSDP";
+    case MB2_TAG_TYPE_NETWORK:
+        return "networking information";
+    case MB2_TAG_TYPE_EFI_MEMORY_MAP:
+        return "EFI memory map";
+    case MB2_TAG_TYPE_EFI_BS_ACTIVE:
+        return "EFI boot services not terminated";
+    case MB2_TAG_TYPE_EFI32_IMAGE:
+    case MB2_TAG_TYPE_EFI64_IMAGE:
+        return "EFI image handle";
+    case MB2_TAG_TYPE_LOAD_BASE:
+        return "image load base physical address";
     default:
         return "unknown type";
     }

@@ -6,7 +6,10 @@
  * what a user would see: the boot information the kernel gets, and the
  * message that explains the problem. Every block is handed over in a heap
  * buffer exactly as big as the parser is told it may read, so that
- * AddressSanitizer stops the test on a single byte read past it.
+ * AddressSanitizer stops the test on a single byte read past it. One block
+ * was captured from real GRUB (tests/host/data/grub-bios-q35.hex, made by
+ * tests/host/data/mb2capture.sh), so the layouts are checked against the
+ * loader and not only against this file's reading of the specification.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,12 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "boot/multiboot2/mb2.h"
 #include "kernel/dbg/kdp.h"
 
 #include "tests/host/mb2build.h"
+
+#define MB2_4GIB_FOR_TESTS 0x100000000ULL
 
 static KESTREL_BOOT_INFO Info;
 static MB2_DIAGNOSTICS Diag;
@@ -761,9 +767,114 @@ test_random_corruption_never_reads_outside(void **State)
     }
 }
 
-int
-main(void)
+/* ---- A block captured from real GRUB (tests/host/data/mb2capture.sh) ---------- */
+
+static const char *FixtureDirectory = "tests/host/data";
+
+/* Reads a hex fixture (comment lines start with '#') into B. */
+static void
+LoadFixture(MB2_BUILDER *B, const char *Name)
 {
+    char Path[512];
+    char Line[256];
+    FILE *File;
+    unsigned int Byte;
+    char *Cursor;
+
+    snprintf(Path, sizeof(Path), "%s/%s", FixtureDirectory, Name);
+    File = fopen(Path, "r");
+    if (File == NULL) {
+        print_message("cannot open fixture %s\n", Path);
+        fail();
+    }
+    B->Length = 0;
+    while (fgets(Line, sizeof(Line), File) != NULL) {
+        if (Line[0] == '#') {
+            continue;
+        }
+        for (Cursor = Line; sscanf(Cursor, "%2x", &Byte) == 1; Cursor += 2) {
+            assert_true(B->Length < sizeof(B->Bytes));
+            B->Bytes[B->Length++] = (UCHAR)Byte;
+        }
+    }
+    fclose(File);
+    assert_true(B->Length >= 16);
+}
+
+/* GRUB 2.06 on SeaBIOS, q35, 128 MiB, booting an ELF64 image with symbols. */
+static void
+test_real_grub_block(void **State)
+{
+    MB2_BUILDER B;
+    UINT32 TotalSize;
+    ULONG Index;
+    ULONG MapEntries;
+    BOOLEAN SawRamAt1MiB = FALSE;
+
+    LoadFixture(&B, "grub-bios-q35.hex");
+    memcpy(&TotalSize, B.Bytes, 4);
+    assert_int_equal(TotalSize, B.Length);
+
+    AssertClean(Parse(&B));
+    assert_string_equal(Info.CommandLine, "ktest=all harness");
+    assert_memory_equal(Info.LoaderName, "GRUB 2.", 7);
+
+    /* SeaBIOS gives an ACPI 1.0 RSDP, which GRUB copies into tag 14. */
+    assert_int_equal(Info.RsdpRevision, 0);
+    assert_true(Info.RsdpAddress > TEST_PHYSICAL && Info.RsdpAddress < TEST_PHYSICAL + B.Length);
+    assert_memory_equal(B.Bytes + (Info.RsdpAddress - TEST_PHYSICAL), "RSD PTR ", 8);
+
+    assert_int_equal(Info.Framebuffer.Type, BOOT_FRAMEBUFFER_TEXT);
+    assert_int_equal(Info.Framebuffer.PhysicalAddress, 0xB8000);
+    assert_int_equal(Info.Framebuffer.Width, 80);
+
+    /* GRUB placed the symbols in low memory, right after the image. */
+    assert_true(Info.SymbolTable >= 0x100000 && Info.SymbolTable < MB2_4GIB_FOR_TESTS);
+    assert_int_equal(Info.SymbolTableSize % MB2_ELF64_SYMBOL_SIZE, 0);
+    assert_true(Info.SymbolTableSize != 0 && Info.StringTableSize != 0);
+
+    /* The map first, then the block, .symtab and .strtab. */
+    assert_true(Info.MemoryRegionCount > 3);
+    MapEntries = Info.MemoryRegionCount - 3;
+    for (Index = 0; Index < MapEntries; Index++) {
+        assert_true(Info.MemoryRegions[Index].Type != BOOT_MEMORY_LOADER);
+        if (Info.MemoryRegions[Index].Base == 0x100000 &&
+            Info.MemoryRegions[Index].Type == BOOT_MEMORY_FREE) {
+            SawRamAt1MiB = TRUE;
+        }
+    }
+    assert_true(SawRamAt1MiB);
+    AssertRegion(MapEntries, TEST_PHYSICAL, B.Length, BOOT_MEMORY_LOADER);
+    AssertRegion(MapEntries + 1, Info.SymbolTable, Info.SymbolTableSize, BOOT_MEMORY_LOADER);
+    AssertRegion(MapEntries + 2, Info.StringTable, Info.StringTableSize, BOOT_MEMORY_LOADER);
+}
+
+/* The real block cut at every length, total_size saying so: each cut is
+ * reported, and nothing past the cut is read. */
+static void
+test_real_block_cut_anywhere(void **State)
+{
+    MB2_BUILDER Real;
+    MB2_BUILDER B;
+    ULONG Length;
+    ULONG Problems;
+
+    LoadFixture(&Real, "grub-bios-q35.hex");
+    for (Length = 16; Length < Real.Length; Length++) {
+        B = Real;
+        SetTotalSize(&B, Length);
+        Problems = ParseExact(&B, Length);
+        assert_true(Problems & (MB2_PROBLEM_BAD_TAG | MB2_PROBLEM_NO_END_TAG));
+        assert_true(Diag.MessageCount >= 1);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    static char Directory[512];
+    const char *Slash = strrchr(argv[0], '/');
+
     const struct CMUnitTest Tests[] = {
         cmocka_unit_test(test_grub_like_block),
         cmocka_unit_test(test_unknown_and_unused_tags_are_skipped),
@@ -799,7 +910,16 @@ main(void)
         cmocka_unit_test(test_rgb_framebuffer),
         cmocka_unit_test(test_diagnostics_overflow_is_counted),
         cmocka_unit_test(test_random_corruption_never_reads_outside),
+        cmocka_unit_test(test_real_grub_block),
+        cmocka_unit_test(test_real_block_cut_anywhere),
     };
 
+    /* Run from the top of the tree (as `make test` does) the fixture path
+     * is relative; run from elsewhere, find it from build/host/mb2. */
+    if (access(FixtureDirectory, R_OK) != 0 && Slash != NULL) {
+        snprintf(Directory, sizeof(Directory), "%.*s/../../tests/host/data",
+                 (int)(Slash - argv[0]), argv[0]);
+        FixtureDirectory = Directory;
+    }
     return cmocka_run_group_tests_name("mb2", Tests, NULL, NULL);
 }
