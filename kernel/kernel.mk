@@ -5,3 +5,6 @@ KERNEL_SRCS += \
 	kernel/ke/cmdline.c \
 	kernel/dbg/dbgprint.c \
 	kernel/rtl/format.c
+KERNEL_SRCS += kernel/rtl/memory.c kernel/rtl/string.c kernel/rtl/validate.c \
+	kernel/rtl/unicode.c kernel/rtl/ansi.c kernel/rtl/integer.c kernel/rtl/convert.c \
+	kernel/rtl/strpool.c kernel/rtl/strsafe.c

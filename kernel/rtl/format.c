@@ -129,16 +129,18 @@ RtlpPutNumber(FORMAT_OUTPUT *Out, const FORMAT_SPEC *Spec, ULONGLONG Value, BOOL
     } else if (Spec->Space) {
         Sign = ' ';
     }
+    ZeroCount = (Spec->Precision > DigitCount) ? Spec->Precision - DigitCount : 0;
     if (Spec->Alternate && Base == 16 && DigitCount > 0 &&
         !(DigitCount == 1 && Reversed[0] == '0')) {
         Prefix = Upper ? "0X" : "0x";
         PrefixLength = 2;
-    } else if (Spec->Alternate && Base == 8 && Reversed[DigitCount - 1] != '0') {
+    } else if (Spec->Alternate && Base == 8 && ZeroCount == 0 &&
+               (DigitCount == 0 || Reversed[DigitCount - 1] != '0')) {
+        /* "#" makes the first octal digit a zero, unless the precision
+         * already put one there; "%#.0o" of zero prints "0". */
         Prefix = "0";
         PrefixLength = 1;
     }
-
-    ZeroCount = (Spec->Precision > DigitCount) ? Spec->Precision - DigitCount : 0;
     Padding = Spec->Width - (DigitCount + ZeroCount + PrefixLength + (Sign ? 1 : 0));
     if (Padding < 0) {
         Padding = 0;
@@ -232,6 +234,10 @@ RtlpParseSize(PCSTR *Cursor)
         if (Text[1] == '6' && Text[2] == '4') {
             *Cursor += 3;
             return SizeLongLong;
+        }
+        if (Text[1] == '3' && Text[2] == '2') {
+            *Cursor += 3;
+            return SizeInt;
         }
         *Cursor += 1; /* %Ix: pointer-sized, as in the WDK */
         return SizeSizeT;
@@ -340,16 +346,17 @@ RtlpFormatV(PCHAR Buffer, SIZE_T Size, PCSTR Format, va_list Arguments)
             break;
         }
         case 'u':
-            RtlpPutNumber(&Out, &Spec, RtlpFetchUnsigned(ArgSize, &Args), FALSE, 10, FALSE);
-            break;
         case 'x':
         case 'X':
-            RtlpPutNumber(&Out, &Spec, RtlpFetchUnsigned(ArgSize, &Args), FALSE, 16,
+        case 'o': {
+            ULONG Base = Conversion == 'u' ? 10 : Conversion == 'o' ? 8 : 16;
+            /* The "+" and " " flags apply to signed conversions only. */
+            Spec.Plus = FALSE;
+            Spec.Space = FALSE;
+            RtlpPutNumber(&Out, &Spec, RtlpFetchUnsigned(ArgSize, &Args), FALSE, Base,
                           Conversion == 'X');
             break;
-        case 'o':
-            RtlpPutNumber(&Out, &Spec, RtlpFetchUnsigned(ArgSize, &Args), FALSE, 8, FALSE);
-            break;
+        }
         case 'c':
         case 'C': {
             CHAR Character = (CHAR)va_arg(Args, INT);
