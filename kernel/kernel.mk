@@ -8,3 +8,5 @@ KERNEL_SRCS += \
 KERNEL_SRCS += kernel/rtl/memory.c kernel/rtl/string.c kernel/rtl/validate.c \
 	kernel/rtl/unicode.c kernel/rtl/ansi.c kernel/rtl/integer.c kernel/rtl/convert.c \
 	kernel/rtl/strpool.c kernel/rtl/strsafe.c
+KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/mm/vaspace.c \
+	kernel/mm/lock.c
