@@ -1,3 +1,5 @@
 # hal/: the hardware abstraction layer.
 KERNEL_SRCS += \
 	hal/uart.c
+KERNEL_SRCS += hal/idt.c hal/trap.asm
+KERNEL_SRCS += hal/acpi.c hal/acpimadt.c hal/acpifadt.c hal/acpihpet.c hal/acpimcfg.c

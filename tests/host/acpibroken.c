@@ -159,30 +159,28 @@ ParseRoot(VOID)
     return Status;
 }
 
-/* Runs a per-table parser on an exact-size heap copy of Bytes. */
-typedef NTSTATUS TABLE_PARSER(const ACPI_DESCRIPTION_HEADER *, ULONG, PVOID);
-
-static NTSTATUS
-ParseCopy(TABLE_PARSER *Parser, const UCHAR *Bytes, ULONG Length, PVOID Info)
+/* Runs a per-table parser on an exact-size heap copy of Bytes, so that any
+ * read past Length is an ASan error. */
+static PUCHAR
+HeapCopy(const UCHAR *Bytes, ULONG Length)
 {
     PUCHAR Copy = malloc(Length);
-    NTSTATUS Status;
-
     assert_non_null(Copy);
     memcpy(Copy, Bytes, Length);
-    Status = Parser((const ACPI_DESCRIPTION_HEADER *)Copy, Length, Info);
-    free(Copy);
-    return Status;
+    return Copy;
 }
 
-#define PARSE_MADT(Bytes, Length, Info) \
-    ParseCopy((TABLE_PARSER *)HalpAcpiParseMadt, (Bytes), (Length), (Info))
-#define PARSE_FADT(Bytes, Length, Info) \
-    ParseCopy((TABLE_PARSER *)HalpAcpiParseFadt, (Bytes), (Length), (Info))
-#define PARSE_HPET(Bytes, Length, Info) \
-    ParseCopy((TABLE_PARSER *)HalpAcpiParseHpet, (Bytes), (Length), (Info))
-#define PARSE_MCFG(Bytes, Length, Info) \
-    ParseCopy((TABLE_PARSER *)HalpAcpiParseMcfg, (Bytes), (Length), (Info))
+#define PARSE_COPY(Parser, Bytes, Length, Info)                                        \
+    ({                                                                                 \
+        PUCHAR Copy_ = HeapCopy((Bytes), (Length));                                    \
+        NTSTATUS Status_ = Parser((const ACPI_DESCRIPTION_HEADER *)Copy_, (Length), (Info)); \
+        free(Copy_);                                                                   \
+        Status_;                                                                       \
+    })
+#define PARSE_MADT(Bytes, Length, Info) PARSE_COPY(HalpAcpiParseMadt, Bytes, Length, Info)
+#define PARSE_FADT(Bytes, Length, Info) PARSE_COPY(HalpAcpiParseFadt, Bytes, Length, Info)
+#define PARSE_HPET(Bytes, Length, Info) PARSE_COPY(HalpAcpiParseHpet, Bytes, Length, Info)
+#define PARSE_MCFG(Bytes, Length, Info) PARSE_COPY(HalpAcpiParseMcfg, Bytes, Length, Info)
 
 /* ---- The RSDP and the root tables ---- */
 
