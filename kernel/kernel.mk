@@ -10,3 +10,5 @@ KERNEL_SRCS += kernel/rtl/memory.c kernel/rtl/string.c kernel/rtl/validate.c \
 	kernel/rtl/strpool.c kernel/rtl/strsafe.c
 KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/mm/vaspace.c \
 	kernel/mm/lock.c
+KERNEL_SRCS += kernel/mm/pool.c kernel/mm/poolcheck.c kernel/mm/pooltag.c kernel/mm/expool.c \
+	kernel/mm/poolinit.c
