@@ -24,4 +24,16 @@ USHORT HalpDebugPortBase(VOID);
 
 DECLSPEC_NORETURN VOID HalpQemuExit(UCHAR Code);
 
+/* The interrupt descriptor table (hal/idt.c) and its entry stubs
+ * (hal/trap.asm). HalpInitializeIdt fills the shared IDT once and returns
+ * it; HalpLoadIdt makes the current processor use it; HalpSetIdtGate points
+ * one vector at a handler (IstIndex 0 = current stack, Dpl 0 or 3). */
+struct _KIDTENTRY64 *HalpInitializeIdt(VOID);
+VOID HalpLoadIdt(struct _KIDTENTRY64 *Idt);
+VOID HalpSetIdtGate(ULONG Vector, PVOID Handler, UCHAR IstIndex, UCHAR Dpl);
+
+/* The return address of HalpTrapCommon's call into KiDispatchTrap: a
+ * backtrace that meets it knows a KTRAP_FRAME lies just above. */
+extern const UCHAR HalpTrapReturnAddress[];
+
 #endif /* KESTREL_HAL_HALP_H */

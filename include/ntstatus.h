@@ -85,4 +85,14 @@
 #define STATUS_STACK_BUFFER_OVERRUN      ((NTSTATUS)0xC0000409L)
 #define STATUS_BAD_DATA                  ((NTSTATUS)0xC000090BL)
 
+/* Exception codes: what a processor exception is called once it becomes an
+ * exception (kernel/ke/trap.c reports them in KMODE_EXCEPTION_NOT_HANDLED). */
+#define STATUS_DATATYPE_MISALIGNMENT     ((NTSTATUS)0x80000002L)
+#define STATUS_BREAKPOINT                ((NTSTATUS)0x80000003L)
+#define STATUS_SINGLE_STEP               ((NTSTATUS)0x80000004L)
+#define STATUS_ARRAY_BOUNDS_EXCEEDED     ((NTSTATUS)0xC000008CL)
+#define STATUS_INTEGER_DIVIDE_BY_ZERO    ((NTSTATUS)0xC0000094L)
+#define STATUS_PRIVILEGED_INSTRUCTION    ((NTSTATUS)0xC0000096L)
+#define STATUS_ASSERTION_FAILURE         ((NTSTATUS)0xC0000420L)
+
 #endif /* _NTSTATUS_ */

@@ -8,6 +8,8 @@ KERNEL_SRCS += \
 KERNEL_SRCS += kernel/rtl/memory.c kernel/rtl/string.c kernel/rtl/validate.c \
 	kernel/rtl/unicode.c kernel/rtl/ansi.c kernel/rtl/integer.c kernel/rtl/convert.c \
 	kernel/rtl/strpool.c kernel/rtl/strsafe.c
+KERNEL_SRCS += kernel/ke/gdt.c kernel/ke/trap.c kernel/ke/bugcheck.c kernel/ke/context.asm \
+	kernel/ke/stackprotect.c kernel/dbg/symbols.c kernel/dbg/backtrace.c kernel/rtl/assert.c
 KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/mm/vaspace.c \
 	kernel/mm/lock.c
 KERNEL_SRCS += kernel/mm/pool.c kernel/mm/poolcheck.c kernel/mm/pooltag.c kernel/mm/expool.c \

@@ -86,9 +86,11 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     KipPrintBanner();
     KiMultiboot2PrintDiagnostics();     /* what the Multiboot2 parser found wrong, if anything */
     KipCheckBootInfo(&KeLoaderBlock);
-    /* KiInitializeProcessor goes here: GDT, TSS, IDT. */
+    /* GDT, TSS with IST stacks, IDT: from here on a fault gives a crash report. */
+    KiInitializeProcessor();
     /* MmInitSystem goes here: frames, the kernel's page tables, MMIO. */
-    /* KiInitializeInterruptStacks goes here: IST stacks with guard pages. */
+    /* #DF, NMI and #MC move to IST stacks with guard pages. */
+    KiInitializeInterruptStacks();
     /* ExInitializePoolSystem goes here: the non-paged pool. */
 
     KipFinishBoot();

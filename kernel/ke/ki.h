@@ -33,4 +33,37 @@ BOOLEAN KiRunningUnderHarness(VOID);
 extern UCHAR KiBootStackGuard[];
 extern UCHAR KiBootStackTop[];
 
+/*
+ * Processor tables, traps and bugchecks (kernel/ke/gdt.c, hal/idt.c,
+ * hal/trap.asm, kernel/ke/trap.c, kernel/ke/bugcheck.c).
+ */
+#include "kernel/ke/amd64.h"
+
+/* Loads the boot processor's GDT, TSS (with boot IST stacks) and the IDT and
+ * points the GS base at its KPCR. Runs once, early, interrupts off. */
+VOID KiInitializeProcessor(VOID);
+
+/* Replaces the boot IST stacks with guarded ones from MmCreateKernelStack.
+ * Runs once after MmInitSystem, interrupts off. */
+VOID KiInitializeInterruptStacks(VOID);
+
+/* The C half of every trap and interrupt (called by hal/trap.asm). */
+VOID KiDispatchTrap(PKTRAP_FRAME TrapFrame);
+
+/* Prints the vector, its name and the decoded error code of a trap. */
+VOID KiPrintTrapDescription(const KTRAP_FRAME *TrapFrame);
+
+/* Fills Context with the caller's registers (kernel/ke/context.asm). */
+VOID KiCaptureContext(PKTRAP_FRAME Context);
+
+/* KeBugCheckEx with the registers of a trap instead of the caller's. */
+DECLSPEC_NORETURN VOID KiBugCheckWithTrapFrame(ULONG BugCheckCode, ULONG_PTR Parameter1,
+                                               ULONG_PTR Parameter2, ULONG_PTR Parameter3,
+                                               ULONG_PTR Parameter4, PKTRAP_FRAME TrapFrame);
+
+/* A declared routine that has no implementation yet calls this with its own
+ * name: it prints "NOT IMPLEMENTED: <Name>" and stops the machine with
+ * KMODE_EXCEPTION_NOT_HANDLED (STATUS_NOT_IMPLEMENTED, caller, Name, 0). */
+DECLSPEC_NORETURN VOID KiNotImplemented(PCSTR Name);
+
 #endif /* KESTREL_KERNEL_KE_KI_H */
