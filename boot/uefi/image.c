@@ -96,8 +96,7 @@ LdrLoadSymbols(const VOID *File, const ELF_KERNEL_IMAGE *Elf, KESTREL_BOOT_INFO 
     UINT8 *Tables;
 
     if (Elf->SymbolTableSize == 0) {
-        Print(L"%a: kestrel.elf %a; backtraces will not be symbolized\n", LDR_NAME,
-              Elf->SymbolMessage);
+        Print(L"kestrel.elf: %a; backtraces will not be symbolized\n", Elf->SymbolMessage);
         return;
     }
     if (EFI_ERROR(LdrAllocateLow(StringsAt + Elf->StringTableSize, EfiLoaderData,
