@@ -160,7 +160,7 @@ ExpCheckAllocatedBlock(PEXP_POOL_SEGMENT Segment, ULONG Slot, PVOID P, ULONG Tag
     Changed = ExpFindChangedByte(Header->Canary, EXP_POOL_CANARY_SIZE, EXP_POOL_CANARY_BYTE);
     if (Changed != NULL) {
         DbgPrint("*** Pool: buffer underrun: block %p (tag '%s', %llu bytes) allocated by %pS has "
-                 "its header overwritten %d bytes before it; found when %pS freed it\n",
+                 "its header overwritten at offset -%d; found when %pS freed it\n",
                  P, Owner, Header->NumberOfBytes, Header->AllocatedBy, (INT)(Data - Changed),
                  Caller);
         KeBugCheckEx(BAD_POOL_HEADER, 0x2, (ULONG_PTR)Header, Segment->SlotSize, 0);
