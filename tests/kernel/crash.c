@@ -87,6 +87,18 @@ KTEST_BUGCHECK(KeBugCheckUnexpectedInterrupt, UNEXPECTED_KERNEL_MODE_TRAP)
     __asm__ __volatile__("int $0x99");
 }
 
+/* A routine that exists in name only stops the machine with its name. */
+KTEST_BUGCHECK(KeBugCheckNotImplemented, KMODE_EXCEPTION_NOT_HANDLED)
+{
+    KiNotImplemented("KtpImaginaryRoutine");
+}
+
+/* A failed ASSERT stops the machine (there is no debugger to break into). */
+KTEST_BUGCHECK(KeBugCheckAssertionFailure, KMODE_EXCEPTION_NOT_HANDLED)
+{
+    ASSERT(KtpZero == 1);
+}
+
 static BOOLEAN
 KtpStringsEqual(PCSTR Left, PCSTR Right)
 {
