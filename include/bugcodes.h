@@ -69,6 +69,7 @@
 #define UNMOUNTABLE_BOOT_VOLUME                  0x000000ED
 #define KERNEL_MODE_EXCEPTION_NOT_HANDLED        0x0000008E
 #define PFN_LIST_CORRUPT                         0x0000004E
+#define SYSTEM_PTE_MISUSE                        0x000000DA
 #define INSTALL_MORE_MEMORY                      0x0000007D
 
 /*

@@ -8,6 +8,7 @@
  */
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
+#include "kernel/mm/mi.h"
 #include "tests/kernel/ktest.h"
 
 KESTREL_BOOT_INFO KeLoaderBlock;
@@ -88,7 +89,8 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     KipCheckBootInfo(&KeLoaderBlock);
     /* GDT, TSS with IST stacks, IDT: from here on a fault gives a crash report. */
     KiInitializeProcessor();
-    /* MmInitSystem goes here: frames, the kernel's page tables, MMIO. */
+    /* Frames, the kernel's own page tables (low half unmapped), MMIO window, stacks. */
+    MmInitSystem(&KeLoaderBlock);
     /* #DF, NMI and #MC move to IST stacks with guard pages. */
     KiInitializeInterruptStacks();
     /* ExInitializePoolSystem goes here: the non-paged pool. */

@@ -14,6 +14,17 @@
 
 #define MI_WORD_BITS 64
 
+/* Counts set bits (SWAR; the kernel links without libgcc, whose
+ * __popcountdi2 GCC would call for __builtin_popcountll without POPCNT). */
+static inline ULONGLONG
+MiPopCount(ULONGLONG X)
+{
+    X = X - ((X >> 1) & 0x5555555555555555ULL);
+    X = (X & 0x3333333333333333ULL) + ((X >> 2) & 0x3333333333333333ULL);
+    X = (X + (X >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (X * 0x0101010101010101ULL) >> 56;
+}
+
 static inline BOOLEAN
 MiTestBit(const MI_BITMAP *Bitmap, ULONGLONG Index)
 {
@@ -62,8 +73,8 @@ MiChangeRun(PMI_BITMAP Bitmap, ULONGLONG First, ULONGLONG Count, BOOLEAN Set)
         Mask = (Span == MI_WORD_BITS ? ~0ULL : ((1ULL << Span) - 1)) << Shift;
         Old = Bitmap->Bits[Word];
         New = Set ? (Old | Mask) : (Old & ~Mask);
-        Bitmap->ClearCount += (ULONGLONG)__builtin_popcountll(Old & Mask);
-        Bitmap->ClearCount -= (ULONGLONG)__builtin_popcountll(New & Mask);
+        Bitmap->ClearCount += MiPopCount(Old & Mask);
+        Bitmap->ClearCount -= MiPopCount(New & Mask);
         Bitmap->Bits[Word] = New;
         Index += Span;
     }

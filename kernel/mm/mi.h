@@ -216,6 +216,11 @@ MI_VA_FREE_RESULT MiFreeVa(PMI_VA_WINDOW Window, ULONG_PTR Va, ULONGLONG PageCou
 #define MI_PTE_NO_EXECUTE (1ULL << 63)  /* XD: only with IA32_EFER.NXE set */
 #define MI_PTE_FRAME_MASK 0x000FFFFFFFFFF000ULL
 
+/* A real NTSTATUS that ntstatus.h does not carry yet. */
+#ifndef STATUS_CONFLICTING_ADDRESSES
+#define STATUS_CONFLICTING_ADDRESSES ((NTSTATUS)0xC0000018L)
+#endif
+
 #define MI_PAGE_2M (2ULL << 20)
 #define MI_PAGE_1G (1ULL << 30)
 
