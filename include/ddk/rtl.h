@@ -125,10 +125,12 @@ NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToInteger(_In_ PCUNICODE_STRING String,
 NTSYSAPI NTSTATUS NTAPI RtlIntegerToUnicodeString(_In_ ULONG Value, _In_opt_ ULONG Base,
                                                   _Inout_ PUNICODE_STRING String);
 
-/* Conversion between ANSI (ISO-8859-1) and Unicode. With
- * AllocateDestinationString the buffer comes from paged... in Kestrel from
- * nonpaged pool, tag 'grtS', and is released with RtlFree*String. A Unicode
- * character above U+00FF becomes '?' in ANSI. */
+/* Conversion between ANSI (ISO-8859-1) and Unicode; a Unicode character
+ * above U+00FF becomes '?'. Into a caller's buffer, a result that does not
+ * fit with its terminator is cut to fit and STATUS_BUFFER_OVERFLOW returned.
+ * With AllocateDestinationString the buffer comes from pool tagged 'grtS'
+ * (STATUS_NO_MEMORY when there is none) and is released with
+ * RtlFreeUnicodeString / RtlFreeAnsiString. */
 NTSYSAPI NTSTATUS NTAPI RtlAnsiStringToUnicodeString(_Inout_ PUNICODE_STRING DestinationString,
                                                      _In_ PCANSI_STRING SourceString,
                                                      _In_ BOOLEAN AllocateDestinationString);

@@ -4,31 +4,26 @@
  * RtlAnsiStringToUnicodeString and RtlUnicodeStringToAnsiString allocate
  * their result when asked to (AllocateDestinationString TRUE), and
  * RtlFreeUnicodeString / RtlFreeAnsiString release it. Keeping the pool
- * calls in this one file leaves the conversions pure logic.
+ * calls in this one file leaves the conversions pure logic, and the one
+ * tag makes leaked strings easy to find in the pool's tag table.
  *
- * FIXME: the executive pool (ExAllocatePoolWithTag) does not exist yet.
- * Until it does, asking for an allocated string fails with
- * STATUS_NOT_IMPLEMENTED, and a free of a buffer Rtl cannot have handed out
- * stops the machine.
+ * Windows takes these buffers from paged pool; Kestrel asks for PagedPool
+ * too, which its pool serves from non-paged memory (include/ddk/ex.h).
  */
 #include "kernel/rtl/strp.h"
 
+/* Runs at <= DISPATCH_LEVEL. */
 NTSTATUS
 RtlpAllocateStringBuffer(SIZE_T Bytes, PVOID *Buffer)
 {
-    *Buffer = NULL;
-    DbgPrint("Rtl: cannot allocate a %llu-byte string: there is no pool yet; "
-             "pass AllocateDestinationString = FALSE with a buffer of your own\n",
-             (ULONGLONG)Bytes);
-    return STATUS_NOT_IMPLEMENTED;
+    *Buffer = ExAllocatePoolWithTag(PagedPool, Bytes, RTLP_STRING_POOL_TAG);
+    return *Buffer != NULL ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
-/* Runs at <= DISPATCH_LEVEL. No allocation can have succeeded, so any
- * buffer handed here belongs to someone else: freeing it would be a bug. */
+/* Runs at <= DISPATCH_LEVEL. A buffer Rtl did not allocate carries another
+ * tag, and the pool stops the machine with BAD_POOL_CALLER naming both. */
 VOID
 RtlpFreeStringBuffer(PVOID Buffer)
 {
-    DbgPrint("RtlFreeUnicodeString/RtlFreeAnsiString: buffer %p was not allocated by Rtl "
-             "(Rtl allocates nothing until the pool exists)\n", Buffer);
-    KeBugCheckEx(BAD_POOL_CALLER, 0x7, 0, (ULONG_PTR)Buffer, RTLP_STRING_POOL_TAG);
+    ExFreePoolWithTag(Buffer, RTLP_STRING_POOL_TAG);
 }

@@ -7,9 +7,40 @@
  * exactly large enough, or odd-sized. Guards after each destination catch
  * writes past MaximumLength.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/host/rtl_fakes.h"
+
+/* A fake pool: counts what is outstanding, checks the tag on free, and can
+ * be told to fail the next allocation. */
+static unsigned FakePoolOutstanding;
+static BOOLEAN FakePoolFailNext;
+static ULONG FakePoolLastTag;
+static SIZE_T FakePoolLastSize;
+
+PVOID NTAPI
+ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    (void)PoolType;
+    FakePoolLastTag = Tag;
+    FakePoolLastSize = NumberOfBytes;
+    if (FakePoolFailNext) {
+        FakePoolFailNext = FALSE;
+        return NULL;
+    }
+    FakePoolOutstanding++;
+    return malloc(NumberOfBytes);
+}
+
+VOID NTAPI
+ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+    assert_int_equal(Tag, 0x67727453); /* 'grtS' */
+    assert_true(FakePoolOutstanding > 0);
+    FakePoolOutstanding--;
+    free(P);
+}
 
 static int
 Setup(void **State)
@@ -297,6 +328,60 @@ TestConversionsRefuseBadArguments(void **State)
 }
 
 static void
+TestAllocatingConversions(void **State)
+{
+    ANSI_STRING Ansi = RTL_CONSTANT_STRING("\\Driver\\Pci");
+    UNICODE_STRING Unicode = {123, 0, NULL};
+    ANSI_STRING Back = {0, 0, NULL};
+
+    (void)State;
+    assert_int_equal(RtlAnsiStringToUnicodeString(&Unicode, &Ansi, TRUE), STATUS_SUCCESS);
+    assert_int_equal(FakePoolLastTag, 0x67727453);
+    assert_int_equal(Unicode.Length, 11 * sizeof(WCHAR));
+    assert_int_equal(Unicode.MaximumLength, 12 * sizeof(WCHAR));
+    assert_int_equal(FakePoolLastSize, Unicode.MaximumLength);
+    assert_memory_equal(Unicode.Buffer, L"\\Driver\\Pci", 12 * sizeof(WCHAR));
+
+    assert_int_equal(RtlUnicodeStringToAnsiString(&Back, &Unicode, TRUE), STATUS_SUCCESS);
+    assert_int_equal(Back.Length, 11);
+    assert_int_equal(Back.MaximumLength, 12);
+    assert_string_equal(Back.Buffer, "\\Driver\\Pci");
+    assert_int_equal(FakePoolOutstanding, 2);
+
+    RtlFreeUnicodeString(&Unicode);
+    RtlFreeAnsiString(&Back);
+    assert_int_equal(FakePoolOutstanding, 0);
+    assert_null(Unicode.Buffer);
+    assert_int_equal(Unicode.Length, 0);
+    assert_int_equal(Back.MaximumLength, 0);
+    RtlFakeAssertQuiet();
+}
+
+static void
+TestAllocatingConversionOfEmptyAndOutOfMemory(void **State)
+{
+    ANSI_STRING Empty = RTL_CONSTANT_STRING("");
+    UNICODE_STRING Unicode = {0, 0, NULL};
+    UNICODE_STRING Source = RTL_CONSTANT_STRING(L"abc");
+    ANSI_STRING Ansi = {0, 0, NULL};
+
+    (void)State;
+    /* Even an empty result gets a buffer, holding its terminator. */
+    assert_int_equal(RtlAnsiStringToUnicodeString(&Unicode, &Empty, TRUE), STATUS_SUCCESS);
+    assert_int_equal(Unicode.Length, 0);
+    assert_int_equal(Unicode.MaximumLength, sizeof(WCHAR));
+    assert_int_equal(Unicode.Buffer[0], 0);
+    RtlFreeUnicodeString(&Unicode);
+
+    FakePoolFailNext = TRUE;
+    assert_int_equal(RtlUnicodeStringToAnsiString(&Ansi, &Source, TRUE), STATUS_NO_MEMORY);
+    assert_null(Ansi.Buffer);
+    assert_int_equal(Ansi.MaximumLength, 0);
+    assert_int_equal(FakePoolOutstanding, 0);
+    RtlFakeAssertQuiet();
+}
+
+static void
 TestFreeEmptiesTheString(void **State)
 {
     UNICODE_STRING Unicode = {0, 0, NULL};
@@ -324,6 +409,8 @@ main(void)
         cmocka_unit_test_setup(TestAnsiToUnicode, Setup),
         cmocka_unit_test_setup(TestUnicodeToAnsi, Setup),
         cmocka_unit_test_setup(TestConversionsRefuseBadArguments, Setup),
+        cmocka_unit_test_setup(TestAllocatingConversions, Setup),
+        cmocka_unit_test_setup(TestAllocatingConversionOfEmptyAndOutOfMemory, Setup),
         cmocka_unit_test_setup(TestFreeEmptiesTheString, Setup),
     };
 
