@@ -17,6 +17,7 @@
  */
 #include "kernel/dbg/kdp.h"
 #include "kernel/ke/ki.h"
+#include "kernel/mm/mi.h"
 
 /* An ELF-64 symbol table entry (Elf64_Sym). */
 typedef struct _KDP_ELF64_SYMBOL {
@@ -53,16 +54,16 @@ typedef struct _KDP_SYMBOL_TABLE {
     ULONG64 StringsSize;
 } KDP_SYMBOL_TABLE;
 
-/* Where a physical range the loader handed over can be read now.
- * FIXME: switch to MiPhysicalToVirtual (kernel/mm/mi.h) once it exists;
- * until then only the boot identity map is assumed. */
+/* Where a physical range the loader handed over can be read now: the boot
+ * identity map before MmInitSystem, the direct map after (the loader's
+ * ranges are LOADER memory, which the direct map covers). */
 static const VOID *
 KdpMapLoaderRange(ULONG64 Physical, ULONG64 Size)
 {
     if (Physical == 0 || Size > KDP_IDENTITY_LIMIT || Physical > KDP_IDENTITY_LIMIT - Size) {
         return NULL;
     }
-    return (const VOID *)(ULONG_PTR)Physical;
+    return MiPhysicalToVirtual(Physical);
 }
 
 /* Fills Table from the boot information; FALSE when there is no usable table. */
