@@ -56,6 +56,7 @@ include io/io.mk
 include $(sort $(wildcard drivers/*/driver.mk))
 include tests/kernel/tests.mk
 include $(sort $(wildcard tests/host/*.mk))
+include $(sort $(wildcard tests/fuzz/*.mk))
 
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 DRIVER_OBJS := $(patsubst %,$(BUILD)/%.o,$(DRIVER_SRCS))
