@@ -84,17 +84,18 @@ MiCheckRegion(PMI_MEMORY_MAP Map, ULONG Index, const BOOT_MEMORY_REGION *Region)
 }
 
 /* Loaders are told to report what they placed (kernel, symbols, boot info) as
- * LOADER or KERNEL regions lying inside the FREE region they took it from; that
+ * LOADER or KERNEL regions on top of the region they took it from: FREE, or
+ * for the kernel image the LOADER memory a UEFI loader allocated for it. That
  * overlap is the protocol, not an oddity. */
 static BOOLEAN
 MiIsLoaderOverlay(const MI_MEMORY_RANGE *A, const MI_MEMORY_RANGE *B)
 {
-    const MI_MEMORY_RANGE *Outer = A->Type == BOOT_MEMORY_FREE ? A : B;
+    const MI_MEMORY_RANGE *Outer = A->Type < B->Type ? A : B;
     const MI_MEMORY_RANGE *Inner = Outer == A ? B : A;
 
-    return Outer->Type == BOOT_MEMORY_FREE &&
+    return (Outer->Type == BOOT_MEMORY_FREE || Outer->Type == BOOT_MEMORY_LOADER) &&
            (Inner->Type == BOOT_MEMORY_LOADER || Inner->Type == BOOT_MEMORY_KERNEL) &&
-           Inner->Base >= Outer->Base && Inner->End <= Outer->End;
+           Outer->Type < Inner->Type && Inner->Base >= Outer->Base && Inner->End <= Outer->End;
 }
 
 static VOID

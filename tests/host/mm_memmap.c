@@ -177,6 +177,10 @@ TestUefiShape(void **State)
     Add(0x7001000, 0x1000, BOOT_MEMORY_FIRMWARE);
     Add(0x7002000, 0xFE000, BOOT_MEMORY_ACPI_RECLAIM);
     Add(0xFFC00000, 0x400000, BOOT_MEMORY_RESERVED);
+    /* The UEFI loader allocated the kernel's pages (LOADER), then reports
+     * the image itself as KERNEL on top: the protocol, not an oddity. */
+    Add(0x7100000, 0x200000, BOOT_MEMORY_LOADER);
+    Add(0x7100000, 0x43000, BOOT_MEMORY_KERNEL);
     Sanitize();
     CheckInvariants();
     ExpectRange(0, 0, 0xA0000, BOOT_MEMORY_RESERVED);
@@ -187,9 +191,11 @@ TestUefiShape(void **State)
     ExpectRange(5, 0x80C000, 0x7000000, BOOT_MEMORY_FREE);
     ExpectRange(6, 0x7000000, 0x7002000, BOOT_MEMORY_FIRMWARE);
     ExpectRange(7, 0x7002000, 0x7100000, BOOT_MEMORY_ACPI_RECLAIM);
-    ExpectRange(8, 0xFFC00000, 0x100000000, BOOT_MEMORY_RESERVED);
-    ExpectRange(9, 0x100000000, 0x140000000, BOOT_MEMORY_FREE);
-    assert_int_equal(Map.RangeCount, 10);
+    ExpectRange(8, 0x7100000, 0x7143000, BOOT_MEMORY_KERNEL);
+    ExpectRange(9, 0x7143000, 0x7300000, BOOT_MEMORY_LOADER);
+    ExpectRange(10, 0xFFC00000, 0x100000000, BOOT_MEMORY_RESERVED);
+    ExpectRange(11, 0x100000000, 0x140000000, BOOT_MEMORY_FREE);
+    assert_int_equal(Map.RangeCount, 12);
     assert_int_equal(Map.Oddities, 0);
     assert_int_equal(MmTestLogLines, 0);
 }
