@@ -12,6 +12,6 @@ KERNEL_SRCS += kernel/ke/gdt.c kernel/ke/trap.c kernel/ke/bugcheck.c kernel/ke/c
 	kernel/ke/stackprotect.c kernel/dbg/symbols.c kernel/dbg/backtrace.c kernel/rtl/assert.c
 KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/mm/vaspace.c \
 	kernel/mm/lock.c kernel/mm/pte.c kernel/mm/paging.c kernel/mm/iospace.c kernel/mm/stack.c \
-	kernel/mm/poolpage.c
+	kernel/mm/poolpage.c kernel/mm/contig.c
 KERNEL_SRCS += kernel/mm/pool.c kernel/mm/poolcheck.c kernel/mm/pooltag.c kernel/mm/expool.c \
 	kernel/mm/poolinit.c

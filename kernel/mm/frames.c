@@ -101,12 +101,32 @@ ULONGLONG
 MiAllocateFramesFrom(PMI_FRAME_DATABASE Database, SIZE_T Count, ULONGLONG LowestPa,
                      ULONGLONG HighestPa)
 {
-    ULONGLONG Frame;
+    return MiAllocateFramesWithin(Database, Count, LowestPa, HighestPa, 0);
+}
 
-    Frame = MiBitmapFindClearRun(&Database->Bitmap, Count, (LowestPa + PAGE_SIZE - 1) >> PAGE_SHIFT,
-                                 HighestPa >> PAGE_SHIFT);
-    if (Frame == MI_BITMAP_NOT_FOUND) {
+/* If the lowest fit crosses a multiple of Boundary, every run that starts
+ * before that multiple crosses it too (they are as long and start later),
+ * so the search goes on from the multiple. */
+ULONGLONG
+MiAllocateFramesWithin(PMI_FRAME_DATABASE Database, SIZE_T Count, ULONGLONG LowestPa,
+                       ULONGLONG HighestPa, ULONGLONG Boundary)
+{
+    ULONGLONG Low = (LowestPa + PAGE_SIZE - 1) >> PAGE_SHIFT, High = HighestPa >> PAGE_SHIFT;
+    ULONGLONG BoundaryFrames = Boundary >> PAGE_SHIFT, Frame;
+
+    if (Boundary != 0 && ((Boundary & (PAGE_SIZE - 1)) != 0 || Count > BoundaryFrames)) {
         return 0;
+    }
+    for (;;) {
+        Frame = MiBitmapFindClearRun(&Database->Bitmap, Count, Low, High);
+        if (Frame == MI_BITMAP_NOT_FOUND) {
+            return 0;
+        }
+        if (BoundaryFrames == 0 ||
+            Frame / BoundaryFrames == (Frame + Count - 1) / BoundaryFrames) {
+            break;
+        }
+        Low = (Frame / BoundaryFrames + 1) * BoundaryFrames;
     }
     MiBitmapSetRun(&Database->Bitmap, Frame, Count);
     return Frame << PAGE_SHIFT;
@@ -143,14 +163,21 @@ MiFreeFramesTo(PMI_FRAME_DATABASE Database, ULONGLONG Pa, SIZE_T Count)
 /* The system's allocator. Any IRQL: the frame lock keeps interrupts off. */
 
 ULONGLONG
-MiAllocateFramesBelow(SIZE_T Count, ULONGLONG HighestPa)
+MiAllocateFramesSpecify(SIZE_T Count, ULONGLONG LowestPa, ULONGLONG HighestPa, ULONGLONG Boundary)
 {
     ULONG_PTR Flags = MiAcquireLock(&MiFrameLock);
     ULONGLONG Limit = HighestPa < MiFrameCeiling ? HighestPa : MiFrameCeiling;
-    ULONGLONG Pa = MiAllocateFramesFrom(&MiFrameDatabase, Count, MI_LOW_MEMORY_LIMIT, Limit);
+    ULONGLONG Low = LowestPa < MI_LOW_MEMORY_LIMIT ? MI_LOW_MEMORY_LIMIT : LowestPa;
+    ULONGLONG Pa = MiAllocateFramesWithin(&MiFrameDatabase, Count, Low, Limit, Boundary);
 
     MiReleaseLock(&MiFrameLock, Flags);
     return Pa;
+}
+
+ULONGLONG
+MiAllocateFramesBelow(SIZE_T Count, ULONGLONG HighestPa)
+{
+    return MiAllocateFramesSpecify(Count, 0, HighestPa, 0);
 }
 
 ULONGLONG

@@ -137,6 +137,9 @@ VOID MiReserveFrames(PMI_FRAME_DATABASE Database, ULONGLONG Base, ULONGLONG Leng
  * address or 0. */
 ULONGLONG MiAllocateFramesFrom(PMI_FRAME_DATABASE Database, SIZE_T Count, ULONGLONG LowestPa,
                                ULONGLONG HighestPa);
+/* The same, and not crossing a multiple of Boundary (page aligned; 0 = any). */
+ULONGLONG MiAllocateFramesWithin(PMI_FRAME_DATABASE Database, SIZE_T Count, ULONGLONG LowestPa,
+                                 ULONGLONG HighestPa, ULONGLONG Boundary);
 /* Frees; a frame that is already free, outside the database, or an unaligned
  * address stops the machine with PFN_LIST_CORRUPT. */
 VOID MiFreeFramesTo(PMI_FRAME_DATABASE Database, ULONGLONG Pa, SIZE_T Count);
@@ -148,6 +151,8 @@ extern MI_FRAME_DATABASE MiFrameDatabase;
 ULONGLONG MiAllocateFrames(SIZE_T Count);
 VOID MiFreeFrames(ULONGLONG Pa, SIZE_T Count);
 ULONGLONG MiAllocateFramesBelow(SIZE_T Count, ULONGLONG HighestPa);
+ULONGLONG MiAllocateFramesSpecify(SIZE_T Count, ULONGLONG LowestPa, ULONGLONG HighestPa,
+                                  ULONGLONG Boundary);
 ULONGLONG MiQueryFreeFrames(VOID);
 ULONGLONG MiQueryTotalFrames(VOID);
 /* Allocations stay below HighestPa (MmInitSystem: the boot identity map). */

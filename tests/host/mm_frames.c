@@ -101,6 +101,26 @@ TestLimits(void **State)
     assert_int_equal(MiAllocateFramesFrom(&Db, 1, 0, 1 * MiB + 3 * PAGE_SIZE), 0);
 }
 
+/* A run must not cross a multiple of the boundary: the search moves on to
+ * the next multiple instead. */
+static void
+TestBoundary(void **State)
+{
+    ULONGLONG Pa;
+
+    (void)State;
+    /* Free from 1 MiB + 4 KiB: 16 frames would cross 1 MiB + 64 KiB. */
+    Pa = MiAllocateFramesWithin(&Db, 16, 0, ~0ULL, 64 * 1024);
+    assert_int_equal(Pa, 1 * MiB + 64 * 1024);
+    Pa = MiAllocateFramesWithin(&Db, 15, 0, ~0ULL, 64 * 1024);
+    assert_int_equal(Pa, 1 * MiB + PAGE_SIZE);
+    /* Larger than the boundary, or a boundary that is not whole pages. */
+    assert_int_equal(MiAllocateFramesWithin(&Db, 17, 0, ~0ULL, 64 * 1024), 0);
+    assert_int_equal(MiAllocateFramesWithin(&Db, 1, 0, ~0ULL, 1000), 0);
+    /* No room before the limit once the boundary pushes the search up. */
+    assert_int_equal(MiAllocateFramesWithin(&Db, 16, 0, 1 * MiB + 128 * 1024, 64 * 1024), 0);
+}
+
 static void
 TestExhaustAndRefill(void **State)
 {
@@ -297,6 +317,7 @@ main(void)
         cmocka_unit_test_setup(TestInitialState, Setup),
         cmocka_unit_test_setup(TestFirstFitAndContiguous, Setup),
         cmocka_unit_test_setup(TestLimits, Setup),
+        cmocka_unit_test_setup(TestBoundary, Setup),
         cmocka_unit_test_setup(TestExhaustAndRefill, Setup),
         cmocka_unit_test_setup(TestDoubleFreeBugchecks, Setup),
         cmocka_unit_test_setup(TestBadFreesBugcheck, Setup),

@@ -342,3 +342,43 @@ KTEST_BUGCHECK(MmUnmapWrongSize, SYSTEM_PTE_MISUSE)
     KT_ASSERT(Va != NULL);
     MmUnmapIoSpace(Va, PAGE_SIZE);
 }
+
+KTEST(MmContiguousMemory)
+{
+    PHYSICAL_ADDRESS Low, High, Boundary;
+    PUCHAR Buffer, Uncached;
+    ULONGLONG Pa, Pte;
+    ULONG I;
+
+    Low.QuadPart = 0;
+    High.QuadPart = 16 * 1024 * 1024 - 1;
+    Boundary.QuadPart = 64 * 1024;
+    Buffer = MmAllocateContiguousMemorySpecifyCache(40 * 1024, Low, High, Boundary, MmCached);
+    KT_ASSERT(Buffer != NULL);
+    Pa = (ULONGLONG)MmGetPhysicalAddress(Buffer).QuadPart;
+    KT_ASSERT(Pa + 40 * 1024 <= 16 * 1024 * 1024);
+    KT_ASSERT_EQ(Pa / (64 * 1024), (Pa + 40 * 1024 - 1) / (64 * 1024));
+    for (I = 0; I < 10; I++) {
+        KT_ASSERT_EQ(MmGetPhysicalAddress(Buffer + I * PAGE_SIZE).QuadPart, Pa + I * PAGE_SIZE);
+    }
+    RtlFillMemory(Buffer, 40 * 1024, 0x3C);
+    MmFreeContiguousMemory(Buffer);
+
+    Uncached = MmAllocateContiguousMemorySpecifyCache(PAGE_SIZE, Low, High, Low, MmNonCached);
+    KT_ASSERT(Uncached != NULL);
+    KT_ASSERT(MiTranslate((ULONG_PTR)Uncached, NULL, &Pte));
+    KT_ASSERT_EQ(Pte & (MI_PTE_PCD | MI_PTE_PWT), MI_PTE_PCD | MI_PTE_PWT);
+    Uncached[0] = 1;
+    MmFreeContiguousMemorySpecifyCache(Uncached, PAGE_SIZE, MmNonCached);
+
+    High.QuadPart = -1;
+    Buffer = MmAllocateContiguousMemory(3 * PAGE_SIZE, High);
+    KT_ASSERT(Buffer != NULL);
+    MmFreeContiguousMemory(Buffer);
+    KT_ASSERT(MmAllocateContiguousMemory(0, High) == NULL);
+}
+
+KTEST_BUGCHECK(MmFreeContiguousUnknown, MEMORY_MANAGEMENT)
+{
+    MmFreeContiguousMemory(MiPhysicalToVirtual(0x100000));
+}
