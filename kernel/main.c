@@ -9,6 +9,7 @@
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
 #include "kernel/mm/mi.h"
+#include "kernel/mm/pool.h"
 #include "tests/kernel/ktest.h"
 
 KESTREL_BOOT_INFO KeLoaderBlock;
@@ -93,7 +94,8 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     MmInitSystem(&KeLoaderBlock);
     /* #DF, NMI and #MC move to IST stacks with guard pages. */
     KiInitializeInterruptStacks();
-    /* ExInitializePoolSystem goes here: the non-paged pool. */
+    /* The non-paged pool: ExAllocatePoolWithTag and friends work from here. */
+    ExInitializePoolSystem();
 
     KipFinishBoot();
 }
