@@ -66,7 +66,7 @@ HalpAcpiUnmapPhysical(PVOID Context, PVOID VirtualAddress, ULONG Length)
     }
 }
 
-static const ACPI_PHYSICAL_ACCESS HalpAcpiAccess = {
+const ACPI_PHYSICAL_ACCESS HalpAcpiPhysicalAccess = {
     HalpAcpiMapPhysical,
     HalpAcpiUnmapPhysical,
     NULL,
@@ -83,7 +83,8 @@ HalpAcpiMapFirst(PCSTR Signature, const ACPI_DESCRIPTION_HEADER **Table, PULONG 
     if (Descriptor == NULL) {
         return FALSE;
     }
-    *Table = HalpAcpiMapTable(&HalpAcpiAccess, Descriptor->PhysicalAddress, Signature, Length);
+    *Table = HalpAcpiMapTable(&HalpAcpiPhysicalAccess, Descriptor->PhysicalAddress, Signature,
+                              Length);
     return *Table != NULL;
 }
 
@@ -213,7 +214,7 @@ HalpInitializeAcpi(VOID)
                  "8259 PIC, ISA IRQ n = GSI n\n");
         return STATUS_NOT_FOUND;
     }
-    Status = HalpAcpiParseRoot(&Acpi->Root, &HalpAcpiAccess, KeLoaderBlock.RsdpAddress);
+    Status = HalpAcpiParseRoot(&Acpi->Root, &HalpAcpiPhysicalAccess, KeLoaderBlock.RsdpAddress);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("ACPI: no usable tables at RSDP 0x%llx; continuing without ACPI: one CPU, "
                  "8259 PIC, ISA IRQ n = GSI n\n", (ULONGLONG)KeLoaderBlock.RsdpAddress);
@@ -222,19 +223,19 @@ HalpInitializeAcpi(VOID)
     Acpi->Present = TRUE;
     if (HalpAcpiMapFirst(ACPI_MADT_SIGNATURE, &Table, &Length)) {
         Acpi->MadtPresent = NT_SUCCESS(HalpAcpiParseMadt(Table, Length, &Acpi->Madt));
-        HalpAcpiUnmapTable(&HalpAcpiAccess, Table, Length);
+        HalpAcpiUnmapTable(&HalpAcpiPhysicalAccess, Table, Length);
     }
     if (HalpAcpiMapFirst(ACPI_FADT_SIGNATURE, &Table, &Length)) {
         Acpi->FadtPresent = NT_SUCCESS(HalpAcpiParseFadt(Table, Length, &Acpi->Fadt));
-        HalpAcpiUnmapTable(&HalpAcpiAccess, Table, Length);
+        HalpAcpiUnmapTable(&HalpAcpiPhysicalAccess, Table, Length);
     }
     if (HalpAcpiMapFirst(ACPI_HPET_SIGNATURE, &Table, &Length)) {
         Acpi->HpetPresent = NT_SUCCESS(HalpAcpiParseHpet(Table, Length, &Acpi->Hpet));
-        HalpAcpiUnmapTable(&HalpAcpiAccess, Table, Length);
+        HalpAcpiUnmapTable(&HalpAcpiPhysicalAccess, Table, Length);
     }
     if (HalpAcpiMapFirst(ACPI_MCFG_SIGNATURE, &Table, &Length)) {
         Acpi->McfgPresent = NT_SUCCESS(HalpAcpiParseMcfg(Table, Length, &Acpi->Mcfg));
-        HalpAcpiUnmapTable(&HalpAcpiAccess, Table, Length);
+        HalpAcpiUnmapTable(&HalpAcpiPhysicalAccess, Table, Length);
     }
     HalpAcpiPrintSummary(Acpi);
     if (KiCommandLineHasWord("acpidump")) {

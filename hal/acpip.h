@@ -279,6 +279,10 @@ typedef struct _HAL_ACPI_INFORMATION {
 /* Filled by HalpInitializeAcpi; zero (nothing present) until then. */
 extern HAL_ACPI_INFORMATION HalpAcpiInformation;
 
+/* The kernel's way to physical memory for the parser: the direct map for
+ * RAM, MmMapIoSpace (cached) for the rest. After MmInitSystem. */
+extern const ACPI_PHYSICAL_ACCESS HalpAcpiPhysicalAccess;
+
 /* Runs at PASSIVE_LEVEL during phase 0, after MmInitSystem (it maps the
  * tables). Parses the RSDP from KeLoaderBlock and the MADT, FADT, HPET and
  * MCFG into HalpAcpiInformation and prints a summary. Never fails the boot:

@@ -2,4 +2,5 @@
 KERNEL_SRCS += \
 	hal/uart.c
 KERNEL_SRCS += hal/idt.c hal/trap.asm
-KERNEL_SRCS += hal/acpi.c hal/acpimadt.c hal/acpifadt.c hal/acpihpet.c hal/acpimcfg.c
+KERNEL_SRCS += hal/acpi.c hal/acpimadt.c hal/acpifadt.c hal/acpihpet.c hal/acpimcfg.c \
+	hal/acpiinit.c hal/acpidump.c

@@ -1,13 +1,16 @@
 /*
- * tests/host/acpi.c - the ACPI parser on the tables of QEMU's pc and q35
- * machines, as dumped by the kernel's "acpidump" option
+ * tests/host/acpi.c - the ACPI parser on the tables of QEMU's machines, as
+ * dumped by the kernel's "acpidump" option
  * (tests/host/data/acpi/dump-from-qemu.sh), and main() for all ACPI tests.
  *
- * The expected values are what QEMU 7.2 builds (hw/i386/acpi-build.c) for
- * "-M pc" and "-M q35" with one CPU, read independently of the parser: the
- * IOAPIC at 0xfec00000, the local APIC at 0xfee00000, ISA IRQ0 wired to GSI 2,
- * the HPET at 0xfed00000, the SCI on IRQ 9, and on q35 alone an MCFG with
- * ECAM at 0xb0000000. Real tables must parse without a single complaint.
+ * Three machines: pc and q35 under SeaBIOS (RSDP revision 0, RSDT only; pc's
+ * FADT is the 116-byte ACPI 1.0 one) and q35 under OVMF (revision 2, XSDT
+ * and RSDT, tables placed by the firmware). The expected values are what
+ * QEMU 7.2 builds (hw/i386/acpi-build.c) for one CPU, read from the bytes
+ * independently of the parser: the IOAPIC at 0xfec00000, the local APIC at
+ * 0xfee00000, ISA IRQ0 wired to GSI 2, the HPET at 0xfed00000, the SCI on
+ * IRQ 9, and on q35 alone an MCFG with ECAM at 0xb0000000. Real tables must
+ * parse without a single complaint.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -68,15 +71,22 @@ AcpiAssertLogged(PCSTR Text, BOOLEAN Present, PCSTR File, int Line)
 
 typedef struct _MACHINE {
     PCSTR Name;                 /* fixture directory under tests/host/data/acpi */
-    PCSTR Tables;               /* the RSDT's tables, in order */
+    UCHAR RsdpRevision;         /* SeaBIOS: 0 (RSDT only); OVMF: 2 (XSDT) */
+    PCSTR Tables;               /* the RSDT's or XSDT's tables, in order */
     UCHAR FadtRevision;
     ULONG FadtLength;
     BOOLEAN ResetRegister;      /* q35's FADT (rev 3) has 0xcf9 <- 0xf */
     BOOLEAN Mcfg;               /* q35 alone: ECAM at 0xb0000000 */
+    ULONGLONG Dsdt;
+    ULONGLONG Facs;
 } MACHINE;
 
-static const MACHINE PcMachine = {"pc", "FACP APIC HPET WAET", 1, 116, FALSE, FALSE};
-static const MACHINE Q35Machine = {"q35", "FACP APIC HPET MCFG WAET", 3, 244, TRUE, TRUE};
+static const MACHINE PcMachine = {"pc", 0, "FACP APIC HPET WAET", 1, 116, FALSE, FALSE,
+                                  0xFFE0040, 0xFFE0000};
+static const MACHINE Q35Machine = {"q35", 0, "FACP APIC HPET MCFG WAET", 3, 244, TRUE, TRUE,
+                                   0xFFE0040, 0xFFE0000};
+static const MACHINE Q35UefiMachine = {"q35-uefi", 2, "FACP APIC HPET MCFG WAET BGRT", 3, 244,
+                                       TRUE, TRUE, 0xF779000, 0xF7DC000};
 
 static FAKE_MEMORY Memory;
 static ACPI_ROOT Root;
@@ -136,9 +146,9 @@ RealTablesParse(void **State)
     ULONG Length, Index;
 
     assert_int_equal(HalpAcpiParseRoot(&Root, &Memory.Access, RsdpAddress), STATUS_SUCCESS);
-    assert_int_equal(Root.RsdpRevision, 0);
+    assert_int_equal(Root.RsdpRevision, Machine->RsdpRevision);
     assert_string_equal(Root.OemId, "BOCHS ");
-    assert_false(Root.UsingXsdt);
+    assert_int_equal(Root.UsingXsdt, Machine->RsdpRevision >= 2);
     assert_int_equal(Root.SkippedCount, 0);
     for (Index = 0; Index < Root.TableCount; Index++) {
         strcat(Signatures, Index ? " " : "");
@@ -187,8 +197,8 @@ RealTablesParse(void **State)
     assert_int_equal(Fadt.PmTimer.AddressSpaceId, ACPI_GAS_SYSTEM_IO);
     assert_int_equal(Fadt.PmTimer.Address, 0x608);
     assert_int_equal(Fadt.Century, 0x32);
-    assert_int_equal(Fadt.DsdtAddress, 0xFFE0040);
-    assert_int_equal(Fadt.FacsAddress, 0xFFE0000);
+    assert_int_equal(Fadt.DsdtAddress, Machine->Dsdt);
+    assert_int_equal(Fadt.FacsAddress, Machine->Facs);
     assert_int_equal(Fadt.ResetSupported, Machine->ResetRegister);
     if (Machine->ResetRegister) {
         assert_int_equal(Fadt.ResetRegister.Address, 0xCF9);
@@ -278,6 +288,27 @@ RealHpetCorrupted(void **State)
     assert_int_equal(Root.SkippedCount, 1);
 }
 
+/* OVMF's XSDT broken: the RSDT it also provides takes over, same tables. */
+static void
+RealXsdtCorruptedFallsBackToRsdt(void **State)
+{
+    const MACHINE *Machine = *State;
+    FAKE_REGION *Xsdt = FakeFind(&Memory, "XSDT");
+    char Signatures[128] = "";
+    ULONG Index;
+
+    Xsdt->Bytes[Xsdt->Length - 1] ^= 0x80;
+    assert_int_equal(HalpAcpiParseRoot(&Root, &Memory.Access, RsdpAddress), STATUS_SUCCESS);
+    assert_logged("has signature 'XSDT' but checksum 0x80 != 0; skipped");
+    assert_logged("is unusable; falling back to the RSDT");
+    assert_false(Root.UsingXsdt);
+    for (Index = 0; Index < Root.TableCount; Index++) {
+        strcat(Signatures, Index ? " " : "");
+        strcat(Signatures, Root.Tables[Index].Signature);
+    }
+    assert_string_equal(Signatures, Machine->Tables);
+}
+
 /* The real tables behind a revision 2 RSDP and an XSDT built from the RSDT:
  * the XSDT is preferred, and lists the same tables. */
 static void
@@ -321,10 +352,14 @@ RealTablesThroughXsdt(void **State)
 static const struct CMUnitTest AcpiRealTests[] = {
     REAL_TEST(RealTablesParse, PcMachine, "pc"),
     REAL_TEST(RealTablesParse, Q35Machine, "q35"),
+    REAL_TEST(RealTablesParse, Q35UefiMachine, "q35-uefi"),
     REAL_TEST(RealMadtCutShort, PcMachine, "pc"),
     REAL_TEST(RealMadtCutShort, Q35Machine, "q35"),
+    REAL_TEST(RealMadtCutShort, Q35UefiMachine, "q35-uefi"),
     REAL_TEST(RealHpetCorrupted, PcMachine, "pc"),
     REAL_TEST(RealHpetCorrupted, Q35Machine, "q35"),
+    REAL_TEST(RealHpetCorrupted, Q35UefiMachine, "q35-uefi"),
+    REAL_TEST(RealXsdtCorruptedFallsBackToRsdt, Q35UefiMachine, "q35-uefi"),
     REAL_TEST(RealTablesThroughXsdt, PcMachine, "pc"),
     REAL_TEST(RealTablesThroughXsdt, Q35Machine, "q35"),
 };

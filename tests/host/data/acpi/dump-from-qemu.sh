@@ -2,9 +2,11 @@
 # dump-from-qemu.sh - regenerate the ACPI fixtures of the host tests from what
 # QEMU's firmware really builds.
 #
-#   tests/host/data/acpi/dump-from-qemu.sh [machine...]     (default: pc q35)
+#   tests/host/data/acpi/dump-from-qemu.sh [machine...]
 #
-# Boots Kestrel (GRUB path, SeaBIOS) on each machine with "acpidump harness":
+# Machines: pc and q35 boot through GRUB on SeaBIOS (RSDP revision 0, RSDT);
+# q35-uefi boots Kestrel's UEFI loader on OVMF (revision 2, XSDT). Default:
+# all three. Each boots with "acpidump harness":
 # the kernel prints every table as ACPIDUMP lines (format in hal/acpidump.c)
 # and ends QEMU with exit status 33. The lines are checked (every offset
 # present, lengths agree, tables sum to zero, the ACPIDUMP-END count
@@ -15,15 +17,19 @@ set -eu
 
 cd "$(dirname "$0")/../../../.."
 OUT=tests/host/data/acpi
-[ $# -gt 0 ] || set -- pc q35
+[ $# -gt 0 ] || set -- pc q35 q35-uefi
 
-make -s kernel
+make -s kernel efi
 
 for machine in "$@"; do
+    case "$machine" in
+    *-uefi) boot=uefi ;;
+    *) boot=grub ;;
+    esac
     log=$(mktemp "${TMPDIR:-/tmp}/acpidump-$machine.XXXXXX")
     status=0
-    timeout 120 tests/qemu.sh --boot grub --machine "$machine" --cmdline "acpidump harness" \
-        >"$log" 2>&1 || status=$?
+    timeout 180 tests/qemu.sh --boot "$boot" --machine "${machine%-uefi}" \
+        --cmdline "acpidump harness" >"$log" 2>&1 || status=$?
     if [ "$status" -ne 33 ]; then
         echo "dump-from-qemu: QEMU ($machine) exited with status $status, not 33; log: $log" >&2
         exit 1
