@@ -45,6 +45,9 @@ DINCLUDES := -Iinclude
 KASFLAGS  := -f elf64 -g -F dwarf
 KLDFLAGS  := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
+# `make` with no target builds everything, whatever the fragments define first.
+.DEFAULT_GOAL := all
+
 KERNEL_SRCS :=
 DRIVER_SRCS :=
 HOST_TESTS  :=
@@ -108,7 +111,7 @@ debug: deps all
 	tests/qemu.sh --boot $(BOOT) --machine $(MACHINE) --cmdline "$(KCMD)" --gdb -- $(QEMU_EXTRA) &
 	sleep 1; gdb -q $(KERNEL_ELF) -ex 'target remote localhost:1234'
 
-test: deps all host-tests
+test: deps all host-tests fuzz-acpi
 	tests/run-all.py
 
 bench: deps all

@@ -8,6 +8,7 @@
  */
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
+#include "hal/acpip.h"
 #include "kernel/mm/mi.h"
 #include "kernel/mm/pool.h"
 #include "tests/kernel/ktest.h"
@@ -92,6 +93,8 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     KiInitializeProcessor();
     /* Frames, the kernel's own page tables (low half unmapped), MMIO window, stacks. */
     MmInitSystem(&KeLoaderBlock);
+    /* ACPI static tables: MADT, FADT, HPET, MCFG summaries for the HAL. */
+    HalpInitializeAcpi();
     /* #DF, NMI and #MC move to IST stacks with guard pages. */
     KiInitializeInterruptStacks();
     /* The non-paged pool: ExAllocatePoolWithTag and friends work from here. */

@@ -139,7 +139,7 @@ def run_config_all(config):
     out = []
     status, lines, banner_at = boot(config, "ktest=all", "all")
     banner = kernel_line_index(lines, r"^Kestrel \d+\.\d+\.\d+ ")
-    first_kernel_line = kernel_line_index(lines, r"^(Kestrel |KTEST|\*\*\* STOP)")
+    first_kernel_line = kernel_line_index(lines, r"^(Kestrel \d|KTEST|\*\*\* STOP)")
     started = None
     for line in lines:
         match = re.match(r"^KTEST (\S+) (START|PASS|FAIL)", line)
@@ -200,11 +200,32 @@ def run_bugcheck_test(config, test, code):
     return (not problems, f"{name}/{test}", "; ".join(problems) + f" (log {LOGS}/{name}-{test}.log)")
 
 
+def run_fuzzers():
+    """Each libFuzzer target runs for a bounded time from its committed seeds;
+    any crash, sanitizer report or timeout is one failure."""
+    out = []
+    for target, seeds in [("acpi_fuzz", "tests/fuzz/corpus/acpi")]:
+        corpus = os.path.join(BUILD, "fuzz", "corpus-" + target)
+        subprocess.run(["rm", "-rf", corpus])
+        os.makedirs(corpus)
+        command = [os.path.join(BUILD, "fuzz", target), "-max_total_time=30", "-seed=1",
+                   "-timeout=10", "-artifact_prefix=" + os.path.join(BUILD, "fuzz") + "/",
+                   corpus, seeds]
+        try:
+            proc = subprocess.run(command, capture_output=True, timeout=120)
+            tail = proc.stderr.decode("latin-1").strip().splitlines()[-3:]
+            out.append((proc.returncode == 0, f"fuzz/{target}", " | ".join(tail)))
+        except subprocess.TimeoutExpired:
+            out.append((False, f"fuzz/{target}", "did not stop within 120 s"))
+    return out
+
+
 def main():
     run_host_tests()
     bugcheck_tests = list_bugcheck_tests()
     with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
-        jobs = [pool.submit(run_config_all, config) for config in CONFIGS]
+        jobs = [pool.submit(run_fuzzers)]
+        jobs += [pool.submit(run_config_all, config) for config in CONFIGS]
         jobs += [pool.submit(lambda c=config, t=test, k=code: [run_bugcheck_test(c, t, k)])
                  for config in CONFIGS for test, code in bugcheck_tests]
         for job in jobs:
