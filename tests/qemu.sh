@@ -64,6 +64,8 @@ grub)
 uefi)
     cp "$BUILD/esp.img" "$WORK/esp.img"
     printf '%s\n' "$CMDLINE" > "$WORK/kestrel.cfg"
+    # The kernel is copied in too, so the image never carries a stale one.
+    mcopy -o -i "$WORK/esp.img" "$BUILD/kestrel.elf" ::/kestrel.elf
     mcopy -o -i "$WORK/esp.img" "$WORK/kestrel.cfg" ::/kestrel.cfg
     cp "$OVMF_VARS" "$WORK/vars.fd"
     set -- -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
