@@ -10,6 +10,7 @@
  * kernel/ke/amd64.h).
  */
 #include "kernel/ke/ki.h"
+#include "kernel/mm/mi.h"
 #include "hal/halp.h"
 
 KPCR KiProcessorControlRegion[KI_MAXIMUM_PROCESSORS];
@@ -154,10 +155,22 @@ KiInitializeProcessor(VOID)
 }
 
 /* Runs once after MmInitSystem, interrupts off: moves #DF, NMI and #MC to
- * stacks with a guard page, so that an overflow there faults visibly.
- * FIXME: MmCreateKernelStack (kernel/mm/mi.h) is declared but not built yet;
- * until it is, #DF, NMI and #MC keep the boot IST stacks in .bss. */
+ * stacks with a guard page, so that an overflow there faults visibly instead
+ * of running into whatever lies below. The .bss stacks they leave stay as
+ * they are: 48 KiB is not worth a special case in the memory manager. */
 VOID
 KiInitializeInterruptStacks(VOID)
 {
+    PKPCR Pcr = KeGetPcr();
+    ULONG Index;
+
+    for (Index = 1; Index <= KI_IST_COUNT; Index++) {
+        PVOID Top = MmCreateKernelStack(KI_IST_STACK_SIZE);
+
+        if (Top == NULL) {
+            DbgPrint("Ke: no memory for interrupt stack %u\n", Index);
+            KeBugCheckEx(PHASE0_INITIALIZATION_FAILED, Index, KI_IST_STACK_SIZE, 0, 0);
+        }
+        KipSetIstStack(Pcr, Index, (ULONG_PTR)Top, KI_IST_STACK_SIZE);
+    }
 }
