@@ -35,20 +35,18 @@ typedef const char *NTSTRSAFE_PCSTR;
 
 NTSTRSAFEDDI RtlStringCchPrintfA(_Out_writes_(cchDest) NTSTRSAFE_PSTR pszDest,
                                  _In_ size_t cchDest,
-                                 _In_z_ _Printf_format_string_ NTSTRSAFE_PCSTR pszFormat, ...)
-    __attribute__((format(printf, 3, 4)));
+                                 _In_z_ _Printf_format_string_ NTSTRSAFE_PCSTR pszFormat, ...);
 NTSTRSAFEDDI RtlStringCchVPrintfA(_Out_writes_(cchDest) NTSTRSAFE_PSTR pszDest,
                                   _In_ size_t cchDest,
                                   _In_z_ _Printf_format_string_ NTSTRSAFE_PCSTR pszFormat,
-                                  _In_ va_list argList) __attribute__((format(printf, 3, 0)));
+                                  _In_ va_list argList);
 NTSTRSAFEDDI RtlStringCbPrintfA(_Out_writes_bytes_(cbDest) NTSTRSAFE_PSTR pszDest,
                                 _In_ size_t cbDest,
-                                _In_z_ _Printf_format_string_ NTSTRSAFE_PCSTR pszFormat, ...)
-    __attribute__((format(printf, 3, 4)));
+                                _In_z_ _Printf_format_string_ NTSTRSAFE_PCSTR pszFormat, ...);
 NTSTRSAFEDDI RtlStringCbVPrintfA(_Out_writes_bytes_(cbDest) NTSTRSAFE_PSTR pszDest,
                                  _In_ size_t cbDest,
                                  _In_z_ _Printf_format_string_ NTSTRSAFE_PCSTR pszFormat,
-                                 _In_ va_list argList) __attribute__((format(printf, 3, 0)));
+                                 _In_ va_list argList);
 
 NTSTRSAFEDDI RtlStringCchCopyA(_Out_writes_(cchDest) NTSTRSAFE_PSTR pszDest, _In_ size_t cchDest,
                                _In_z_ NTSTRSAFE_PCSTR pszSrc);

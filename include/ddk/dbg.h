@@ -8,9 +8,10 @@
 #ifndef _KESTREL_DDK_DBG_H
 #define _KESTREL_DDK_DBG_H
 
-ULONG __attribute__((format(printf, 1, 2))) DbgPrint(_In_z_ PCSTR Format, ...);
-ULONG __attribute__((format(printf, 3, 4)))
-DbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level, _In_z_ PCSTR Format, ...);
+/* No GCC format attribute on these: the WDK's own conversions (%wZ, %ws,
+ * %I64x) are not printf's, and driver source that uses them must compile. */
+ULONG DbgPrint(_In_z_ PCSTR Format, ...);
+ULONG DbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level, _In_z_ PCSTR Format, ...);
 ULONG vDbgPrintEx(_In_ ULONG ComponentId, _In_ ULONG Level, _In_z_ PCSTR Format, va_list Args);
 
 #define DPFLTR_ERROR_LEVEL 0
