@@ -107,9 +107,14 @@ deps:
 run: deps all
 	tests/qemu.sh --boot $(BOOT) --machine $(MACHINE) --cmdline "$(KCMD)" --interactive -- $(QEMU_EXTRA)
 
+# QEMU starts halted and waits for gdb, which starts with the kernel's
+# symbols; quitting gdb stops QEMU. GDB_EXTRA adds gdb arguments, e.g.
+# GDB_EXTRA="-ex 'break KiSystemStartup' -ex continue".
 debug: deps all
-	tests/qemu.sh --boot $(BOOT) --machine $(MACHINE) --cmdline "$(KCMD)" --gdb -- $(QEMU_EXTRA) &
-	sleep 1; gdb -q $(KERNEL_ELF) -ex 'target remote localhost:1234'
+	$(Q)tests/qemu.sh --boot $(BOOT) --machine $(MACHINE) --cmdline "$(KCMD)" --gdb -- $(QEMU_EXTRA) & \
+	qemu=$$!; sleep 1; \
+	gdb -q $(KERNEL_ELF) -ex 'target remote localhost:1234' $(GDB_EXTRA); \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
 test: deps all host-tests fuzz-acpi
 	tests/run-all.py

@@ -80,12 +80,26 @@ esac
 
 case "$MODE" in
 interactive) set -- -serial mon:stdio "$@" ;;
-gdb) set -- -serial mon:stdio -s -S "$@" ;;
+gdb)
+    # gdb owns the terminal, so the console goes to a file.
+    echo "qemu.sh: waiting for gdb on localhost:1234; console in $BUILD/console.log" >&2
+    set -- -serial "file:$BUILD/console.log" -monitor none -s -S "$@"
+    ;;
 batch) set -- -serial stdio -monitor none "$@" ;;
 esac
 
-# Not exec: the trap above removes the per-run copies when QEMU ends.
+set -- -M "$MACHINE" -m "$MEMORY" -smp 1 -display none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"
 status=0
-qemu-system-x86_64 -M "$MACHINE" -m "$MEMORY" -smp 1 -display none -no-reboot \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" || status=$?
+if [ "$MODE" = gdb ]; then
+    # In the background so that stopping this script (make debug does when
+    # gdb quits) also stops QEMU.
+    qemu-system-x86_64 "$@" &
+    qemu_pid=$!
+    trap 'kill $qemu_pid 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+    wait $qemu_pid || status=$?
+else
+    # Not exec: the trap above removes the per-run copies when QEMU ends.
+    qemu-system-x86_64 "$@" || status=$?
+fi
 exit $status

@@ -50,14 +50,14 @@ def clean_lines(raw):
     return [line.rstrip("\r") for line in text.replace("\r\n", "\n").split("\n")]
 
 
-def boot(config, cmdline, tag):
+def boot(config, cmdline, tag, qemu_extra=()):
     """Boots one configuration; returns (exit status or None on timeout,
     lines, seconds to the banner or None)."""
     name, path, machine, limit = config
     os.makedirs(LOGS, exist_ok=True)
     log_path = os.path.join(LOGS, f"{name}-{tag}.log")
     command = ["tests/qemu.sh", "--boot", path, "--machine", machine,
-               "--cmdline", cmdline + " harness"]
+               "--cmdline", cmdline + " harness", "--", *qemu_extra]
     start = time.monotonic()
     banner_at = None
     output = bytearray()
@@ -172,6 +172,34 @@ def run_config_all(config):
     return out
 
 
+# Machines that are not the usual ones: each boots once with the listed
+# tests and must print every listed line (regular expressions) and pass.
+# (name, configuration, kernel tests, extra QEMU arguments, required lines)
+SPECIAL_BOOTS = [
+    # No ACPI at all: the kernel must say so by name and carry on.
+    ("no-acpi", CONFIGS[1], "BootCommandLineArrives", ["-machine", "acpi=off"],
+     [r"^ACPI: the boot loader found no RSDP"]),
+    # 5 GiB: part of RAM lies above 4 GiB and the memory tests map it.
+    ("5g-ram", CONFIGS[0], "all", ["-m", "5G"], [r"^Mm: .* free of"]),
+    ("5g-ram", CONFIGS[2], "all", ["-m", "5G"], [r"^Mm: .* free of"]),
+]
+
+
+def run_special_boot(special):
+    tag, config, tests, extra, required = special
+    status, lines, _ = boot(config, f"ktest={tests}", tag, extra)
+    problems = []
+    for pattern in required:
+        if not any(re.search(pattern, line) for line in lines):
+            problems.append(f"no line matching '{pattern}'")
+    failed_tests = [l for l in lines if re.match(r"^KTEST \S+ FAIL", l)]
+    problems += failed_tests
+    if status != EXIT_PASS:
+        problems.append(f"QEMU exit status {status}, expected {EXIT_PASS}")
+    name = f"{config[0]}-{tag}/boot"
+    return (not problems, name, "; ".join(problems) + f" (log {LOGS}/{config[0]}-{tag}.log)")
+
+
 def list_bugcheck_tests():
     """Asks the kernel for its test table (ktest=list) on the quickest boot."""
     status, lines, _ = boot(CONFIGS[0], "ktest=list", "list")
@@ -226,6 +254,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
         jobs = [pool.submit(run_fuzzers)]
         jobs += [pool.submit(run_config_all, config) for config in CONFIGS]
+        jobs += [pool.submit(lambda s=special: [run_special_boot(s)]) for special in SPECIAL_BOOTS]
         jobs += [pool.submit(lambda c=config, t=test, k=code: [run_bugcheck_test(c, t, k)])
                  for config in CONFIGS for test, code in bugcheck_tests]
         for job in jobs:
