@@ -19,5 +19,6 @@
 #include <ddk/ex.h>
 #include <ddk/mm.h>
 #include <ddk/dbg.h>
+#include <ddk/io.h>
 
 #endif /* _WDMDDK_ */

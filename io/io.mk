@@ -1,2 +1,2 @@
 # io/: the I/O manager, PnP and power (issue 5 and 6).
-KERNEL_SRCS +=
+KERNEL_SRCS += io/interrupt.c

@@ -15,3 +15,4 @@ KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/m
 	kernel/mm/poolpage.c kernel/mm/contig.c
 KERNEL_SRCS += kernel/mm/pool.c kernel/mm/poolcheck.c kernel/mm/pooltag.c kernel/mm/expool.c \
 	kernel/mm/poolinit.c
+KERNEL_SRCS += kernel/ke/irql.c kernel/ke/spinlock.c kernel/ke/interrupt.c

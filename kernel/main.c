@@ -99,6 +99,10 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     KiInitializeInterruptStacks();
     /* The non-paged pool: ExAllocatePoolWithTag and friends work from here. */
     ExInitializePoolSystem();
+    /* 8259s remapped and masked, local APIC on, IOAPIC inputs masked. */
+    HalpInitializeInterruptControllers();
+    /* Interrupts on, at PASSIVE_LEVEL: only what is connected can arrive. */
+    __asm__ __volatile__("sti" : : : "memory");
 
     KipFinishBoot();
 }

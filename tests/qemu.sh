@@ -85,7 +85,7 @@ gdb)
     echo "qemu.sh: waiting for gdb on localhost:1234; console in $BUILD/console.log" >&2
     set -- -serial "file:$BUILD/console.log" -monitor none -s -S "$@"
     ;;
-batch) set -- -serial stdio -monitor none "$@" ;;
+batch) set -- -serial stdio -serial null -monitor none "$@" ;;  # COM2 exists for the interrupt tests
 esac
 
 set -- -M "$MACHINE" -m "$MEMORY" -smp 1 -display none -no-reboot \

@@ -52,4 +52,44 @@ FORCEINLINE VOID WRITE_REGISTER_USHORT(volatile USHORT *Register, USHORT Value) 
 FORCEINLINE VOID WRITE_REGISTER_ULONG(volatile ULONG *Register, ULONG Value) { *Register = Value; }
 FORCEINLINE VOID WRITE_REGISTER_ULONG64(volatile ULONG64 *Register, ULONG64 Value) { *Register = Value; }
 
+/* The buses an interrupt line can belong to (WDK INTERFACE_TYPE). */
+typedef enum _INTERFACE_TYPE {
+    InterfaceTypeUndefined = -1,
+    Internal = 0,
+    Isa = 1,
+    Eisa,
+    MicroChannel,
+    TurboChannel,
+    PCIBus,
+    VMEBus,
+    NuBus,
+    PCMCIABus,
+    CBus,
+    MPIBus,
+    MPSABus,
+    ProcessorInternal,
+    InternalPowerBus,
+    PNPISABus,
+    PNPBus,
+    Vmcs,
+    ACPIBus,
+    MaximumInterfaceType
+} INTERFACE_TYPE, *PINTERFACE_TYPE;
+
+/*
+ * Translates a bus interrupt into what IoConnectInterrupt takes: returns the
+ * vector and sets *Irql (its DIRQL) and *Affinity, or returns 0 when the
+ * line does not exist. Obsolete on Windows for PnP drivers, which get
+ * translated resources; Kestrel's drivers use it until PnP hands those out.
+ *   Isa:             BusInterruptLevel is the ISA IRQ (0-15); the MADT's
+ *                    interrupt source overrides say which GSI, polarity and
+ *                    trigger it has (default: GSI = IRQ, edge, active high)
+ *   PCIBus/Internal: BusInterruptLevel is the GSI (as _PRT says), level
+ *                    triggered, active low
+ * BusNumber and BusInterruptVector are ignored. IRQL <= DISPATCH_LEVEL.
+ */
+ULONG NTAPI HalGetInterruptVector(_In_ INTERFACE_TYPE InterfaceType, _In_ ULONG BusNumber,
+                                  _In_ ULONG BusInterruptLevel, _In_ ULONG BusInterruptVector,
+                                  _Out_ PKIRQL Irql, _Out_ PKAFFINITY Affinity);
+
 #endif /* _KESTREL_DDK_HAL_H */

@@ -25,6 +25,148 @@ DECLSPEC_NORETURN VOID NTAPI KeBugCheckEx(_In_ ULONG BugCheckCode,
 DECLSPEC_NORETURN VOID NTAPI KeBugCheck(_In_ ULONG BugCheckCode);
 
 /* ---------------------------------------------------------------------------
+ * IRQL (kernel/ke/irql.c). As on Windows x64 the IRQL lives in CR8, the
+ * processor's task-priority register: CR8 = n blocks every interrupt whose
+ * vector >> 4 is n or lower (Intel SDM vol. 3A 2.5, "CR8"; 11.8.3.1 - 10.8.3.1
+ * in editions before 2022 - "Task and Processor Priorities"). So the vector
+ * of an interrupt says its IRQL, and raising or lowering is one MOV. The
+ * vector map is in kernel/ke/interrupt.c. As in the WDK, these are inlines;
+ * unlike a free Windows build, every one checks its argument and stops the
+ * machine on a wrong one (parameters in kernel/ke/irql.c).
+ */
+DECLSPEC_NORETURN VOID KiRaiseIrqlFailed(KIRQL CurrentIrql, KIRQL NewIrql);
+DECLSPEC_NORETURN VOID KiLowerIrqlFailed(KIRQL CurrentIrql, KIRQL NewIrql);
+
+/* Any IRQL. */
+FORCEINLINE KIRQL
+KeGetCurrentIrql(VOID)
+{
+    ULONG_PTR Irql;
+
+    __asm__ __volatile__("movq %%cr8, %0" : "=r"(Irql));
+    return (KIRQL)Irql;
+}
+
+/* Raises to NewIrql, which must be at least the current IRQL and at most
+ * HIGH_LEVEL; returns the IRQL it was at. The "memory" clobber keeps the
+ * compiler from moving memory accesses across the change. */
+FORCEINLINE KIRQL
+KfRaiseIrql(_In_ KIRQL NewIrql)
+{
+    KIRQL OldIrql = KeGetCurrentIrql();
+
+    if (__builtin_expect(NewIrql < OldIrql || NewIrql > HIGH_LEVEL, 0)) {
+        KiRaiseIrqlFailed(OldIrql, NewIrql);
+    }
+    __asm__ __volatile__("movq %0, %%cr8" : : "r"((ULONG_PTR)NewIrql) : "memory");
+    return OldIrql;
+}
+
+/* Lowers to NewIrql, at most the current IRQL. An interrupt or software
+ * interrupt (DPCs) held back by the old IRQL is taken right after the MOV. */
+FORCEINLINE VOID
+KeLowerIrql(_In_ KIRQL NewIrql)
+{
+    KIRQL OldIrql = KeGetCurrentIrql();
+
+    if (__builtin_expect(NewIrql > OldIrql, 0)) {
+        KiLowerIrqlFailed(OldIrql, NewIrql);
+    }
+    __asm__ __volatile__("movq %0, %%cr8" : : "r"((ULONG_PTR)NewIrql) : "memory");
+}
+
+#define KfLowerIrql KeLowerIrql
+#define KeRaiseIrql(NewIrql, OldIrql) (*(OldIrql) = KfRaiseIrql(NewIrql))
+
+/* At most DISPATCH_LEVEL. */
+FORCEINLINE KIRQL
+KeRaiseIrqlToDpcLevel(VOID)
+{
+    return KfRaiseIrql(DISPATCH_LEVEL);
+}
+
+/* Windows' SYNCH_LEVEL on x64 with one interrupt controller per processor
+ * group is 12: the level at which spin locks that an IPI may need are held. */
+#define SYNCH_LEVEL 12
+
+/* ---------------------------------------------------------------------------
+ * Spin locks (kernel/ke/spinlock.c). An ordinary KSPIN_LOCK is 0 when free
+ * and the owning processor's number + 1 when held, so that acquiring a lock
+ * the processor already holds (SPIN_LOCK_ALREADY_OWNED, 0xF) and releasing
+ * one it does not hold (SPIN_LOCK_NOT_OWNED, 0x10) stop the machine instead
+ * of hanging it. In-stack queued spin locks are MCS queue locks: each waiter
+ * spins on its own KLOCK_QUEUE_HANDLE, and the lock is handed over in
+ * arrival order; their KSPIN_LOCK holds the queue's tail. A lock is used
+ * with one kind of routine only, as the WDK requires.
+ */
+typedef ULONG_PTR KSPIN_LOCK, *PKSPIN_LOCK;
+
+typedef struct _KSPIN_LOCK_QUEUE {
+    struct _KSPIN_LOCK_QUEUE *volatile Next;
+    PKSPIN_LOCK volatile Lock;  /* low bits: LOCK_QUEUE_WAIT, LOCK_QUEUE_OWNER */
+} KSPIN_LOCK_QUEUE, *PKSPIN_LOCK_QUEUE;
+
+typedef struct _KLOCK_QUEUE_HANDLE {
+    KSPIN_LOCK_QUEUE LockQueue;
+    KIRQL OldIrql;
+} KLOCK_QUEUE_HANDLE, *PKLOCK_QUEUE_HANDLE;
+
+/* Any IRQL. */
+VOID NTAPI KeInitializeSpinLock(_Out_ PKSPIN_LOCK SpinLock);
+/* IRQL <= DISPATCH_LEVEL: raises to DISPATCH_LEVEL, returns the old IRQL. */
+KIRQL NTAPI KeAcquireSpinLockRaiseToDpc(_Inout_ PKSPIN_LOCK SpinLock);
+#define KeAcquireSpinLock(SpinLock, OldIrql) (*(OldIrql) = KeAcquireSpinLockRaiseToDpc(SpinLock))
+/* Releases and lowers to NewIrql (the OldIrql the acquire returned). */
+VOID NTAPI KeReleaseSpinLock(_Inout_ PKSPIN_LOCK SpinLock, _In_ KIRQL NewIrql);
+/* IRQL >= DISPATCH_LEVEL: no IRQL change. */
+VOID NTAPI KeAcquireSpinLockAtDpcLevel(_Inout_ PKSPIN_LOCK SpinLock);
+VOID NTAPI KeReleaseSpinLockFromDpcLevel(_Inout_ PKSPIN_LOCK SpinLock);
+/* IRQL >= DISPATCH_LEVEL: TRUE when the lock was free and is now held. */
+BOOLEAN NTAPI KeTryToAcquireSpinLockAtDpcLevel(_Inout_ PKSPIN_LOCK SpinLock);
+/* Any IRQL: TRUE when the lock looks free (a hint for spinning). */
+BOOLEAN NTAPI KeTestSpinLock(_In_ PKSPIN_LOCK SpinLock);
+
+/* IRQL <= DISPATCH_LEVEL; LockHandle lives on the caller's stack until the
+ * release. */
+VOID NTAPI KeAcquireInStackQueuedSpinLock(_Inout_ PKSPIN_LOCK SpinLock,
+                                          _Out_ PKLOCK_QUEUE_HANDLE LockHandle);
+VOID NTAPI KeReleaseInStackQueuedSpinLock(_In_ PKLOCK_QUEUE_HANDLE LockHandle);
+/* IRQL >= DISPATCH_LEVEL. */
+VOID NTAPI KeAcquireInStackQueuedSpinLockAtDpcLevel(_Inout_ PKSPIN_LOCK SpinLock,
+                                                    _Out_ PKLOCK_QUEUE_HANDLE LockHandle);
+VOID NTAPI KeReleaseInStackQueuedSpinLockFromDpcLevel(_In_ PKLOCK_QUEUE_HANDLE LockHandle);
+
+/* ---------------------------------------------------------------------------
+ * Interrupt objects (kernel/ke/interrupt.c; connected by IoConnectInterrupt,
+ * include/ddk/io.h). A KINTERRUPT is opaque to drivers.
+ */
+typedef struct _KINTERRUPT *PKINTERRUPT;
+
+typedef enum _KINTERRUPT_MODE {
+    LevelSensitive,
+    Latched
+} KINTERRUPT_MODE;
+
+/* The ISR: runs at the interrupt's SynchronizeIrql (its DIRQL or higher)
+ * with its interrupt spin lock held; returns TRUE when its device caused the
+ * interrupt. */
+typedef BOOLEAN KSERVICE_ROUTINE(_In_ PKINTERRUPT Interrupt, _In_opt_ PVOID ServiceContext);
+typedef KSERVICE_ROUTINE *PKSERVICE_ROUTINE;
+
+/* What KeSynchronizeExecution runs at SynchronizeIrql, excluding the ISR. */
+typedef BOOLEAN KSYNCHRONIZE_ROUTINE(_In_opt_ PVOID SynchronizeContext);
+typedef KSYNCHRONIZE_ROUTINE *PKSYNCHRONIZE_ROUTINE;
+
+/* IRQL <= SynchronizeIrql: raises to it, takes the interrupt spin lock,
+ * calls SynchronizeRoutine, and returns what it returned. */
+BOOLEAN NTAPI KeSynchronizeExecution(_Inout_ PKINTERRUPT Interrupt,
+                                     _In_ PKSYNCHRONIZE_ROUTINE SynchronizeRoutine,
+                                     _In_opt_ PVOID SynchronizeContext);
+/* The same as a pair: raise and lock, then unlock and lower. */
+KIRQL NTAPI KeAcquireInterruptSpinLock(_Inout_ PKINTERRUPT Interrupt);
+VOID NTAPI KeReleaseInterruptSpinLock(_Inout_ PKINTERRUPT Interrupt, _In_ KIRQL OldIrql);
+
+/* ---------------------------------------------------------------------------
  * Dispatcher objects, DPCs, timers, events, waits and time
  * (kernel/ke/dpc.c, timer.c, wait.c, time.c). Names, values and layouts are
  * the WDK's (wdm.h, the Windows 7 x64 layouts of KDPC and KTIMER).

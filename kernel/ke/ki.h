@@ -66,4 +66,59 @@ DECLSPEC_NORETURN VOID KiBugCheckWithTrapFrame(ULONG BugCheckCode, ULONG_PTR Par
  * KMODE_EXCEPTION_NOT_HANDLED (STATUS_NOT_IMPLEMENTED, caller, Name, 0). */
 DECLSPEC_NORETURN VOID KiNotImplemented(PCSTR Name);
 
+/*
+ * Interrupt objects (kernel/ke/interrupt.c). The vector map is in
+ * hal/halp.h; the short entry that calls KiInterruptDispatch is
+ * hal/intstub.asm.
+ */
+typedef struct _KINTERRUPT {
+    CSHORT Type;                /* KI_INTERRUPT_OBJECT_TYPE */
+    CSHORT Size;
+    LIST_ENTRY InterruptListEntry;  /* on KiInterruptVectors[Vector] */
+    PKSERVICE_ROUTINE ServiceRoutine;
+    PVOID ServiceContext;
+    KSPIN_LOCK SpinLock;        /* used when the connector passed none */
+    PKSPIN_LOCK ActualLock;     /* the interrupt spin lock */
+    ULONG Vector;
+    KIRQL Irql;                 /* DIRQL: Vector >> 4 */
+    KIRQL SynchronizeIrql;      /* the ISR runs at this one, >= Irql */
+    BOOLEAN ShareVector;
+    BOOLEAN Connected;
+    KINTERRUPT_MODE Mode;
+    KAFFINITY ProcessorEnableMask;
+    volatile ULONG64 ClaimedCount;  /* times the ISR returned TRUE */
+} KINTERRUPT;
+
+#define KI_INTERRUPT_OBJECT_TYPE 0x16   /* Windows' InterruptObject */
+
+/* Per vector: the connected objects and what arrived. */
+typedef struct _KI_INTERRUPT_VECTOR {
+    LIST_ENTRY InterruptListHead;
+    volatile ULONG64 InterruptCount;    /* every arrival */
+    volatile ULONG64 UnclaimedCount;    /* arrivals no ISR claimed */
+    ULONG UnclaimedRun;                 /* unclaimed in a row */
+    BOOLEAN StormMasked;                /* the line was masked for it */
+} KI_INTERRUPT_VECTOR, *PKI_INTERRUPT_VECTOR;
+
+extern KI_INTERRUPT_VECTOR KiInterruptVectors[KI_IDT_ENTRIES];
+/* Local APIC spurious interrupts (vector 0xFF), counted by hal/intstub.asm. */
+extern volatile ULONG64 KiSpuriousInterruptCount;
+
+/* This many unclaimed interrupts in a row on one vector mask its line. */
+#define KI_UNCLAIMED_INTERRUPT_LIMIT 1000
+
+/* As KeInitializeInterrupt: fills the object, connects nothing. Any IRQL. */
+VOID KiInitializeInterrupt(_Out_ PKINTERRUPT Interrupt, _In_ PKSERVICE_ROUTINE ServiceRoutine,
+                           _In_opt_ PVOID ServiceContext, _In_opt_ PKSPIN_LOCK SpinLock,
+                           ULONG Vector, KIRQL Irql, KIRQL SynchronizeIrql,
+                           KINTERRUPT_MODE InterruptMode, BOOLEAN ShareVector,
+                           KAFFINITY ProcessorEnableMask);
+/* Links the object to its vector; the first one on a vector installs the
+ * vector's entry and unmasks its line. IRQL <= DISPATCH_LEVEL. */
+NTSTATUS KiConnectInterrupt(_Inout_ PKINTERRUPT Interrupt);
+/* The reverse; the last one masks the line. IRQL <= DISPATCH_LEVEL. */
+VOID KiDisconnectInterrupt(_Inout_ PKINTERRUPT Interrupt);
+/* Called by hal/intstub.asm at the vector's IRQL, interrupts enabled. */
+VOID KiInterruptDispatch(ULONG Vector);
+
 #endif /* KESTREL_KERNEL_KE_KI_H */
