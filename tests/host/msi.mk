@@ -1,0 +1,3 @@
+# MSI/MSI-X message composition (hal/msi.c).
+HOST_TESTS += msi
+msi_SRCS := tests/host/msi.c hal/msi.c
