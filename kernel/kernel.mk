@@ -16,3 +16,5 @@ KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/m
 KERNEL_SRCS += kernel/mm/pool.c kernel/mm/poolcheck.c kernel/mm/pooltag.c kernel/mm/expool.c \
 	kernel/mm/poolinit.c
 KERNEL_SRCS += kernel/ke/irql.c kernel/ke/spinlock.c kernel/ke/interrupt.c
+KERNEL_SRCS += kernel/ke/timemath.c kernel/ke/timerq.c kernel/ke/time.c kernel/ke/dpc.c \
+	kernel/ke/timer.c kernel/ke/clock.c kernel/ke/wait.c kernel/ke/kientry.asm

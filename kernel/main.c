@@ -10,6 +10,7 @@
 #include "hal/halp.h"
 #include "hal/acpip.h"
 #include "kernel/mm/mi.h"
+#include "kernel/ke/dispatcher.h"
 #include "kernel/mm/pool.h"
 #include "tests/kernel/ktest.h"
 
@@ -101,6 +102,10 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     ExInitializePoolSystem();
     /* 8259s remapped and masked, local APIC on, IOAPIC inputs masked. */
     HalpInitializeInterruptControllers();
+    /* TSC and LAPIC timer calibrated against the HPET (or PIT), RTC read: KeQuery*Time. */
+    KiInitializeTime();
+    /* The one-shot clock at CLOCK_LEVEL and the DPC software interrupt: timers, DPCs. */
+    KiInitializeClock();
     /* Interrupts on, at PASSIVE_LEVEL: only what is connected can arrive. */
     __asm__ __volatile__("sti" : : : "memory");
 

@@ -113,12 +113,41 @@ _Static_assert(sizeof(KTSS64) == 0x68, "KTSS64 is 104 bytes (SDM Figure 8-11)");
 _Static_assert(sizeof(KIDTENTRY64) == 16, "a 64-bit gate is 16 bytes");
 
 /*
+ * The processor control block (PRCB): the per-processor state of the
+ * dispatcher, embedded in the KPCR as on Windows x64. Only its own
+ * processor touches it, with interrupts disabled (KiDisableInterrupts in
+ * kernel/ke/dispatcher.h) around every change, because ISRs queue DPCs.
+ */
+typedef struct _KPRCB {
+    /* The DPC queue (kernel/ke/dpc.c). DpcRoutineActive is TRUE while the
+     * drain loop runs, so that an insertion needs no new software
+     * interrupt; DpcRequested is TRUE while one is already on its way. */
+    LIST_ENTRY DpcListHead;
+    ULONG DpcQueueDepth;
+    volatile BOOLEAN DpcRoutineActive;
+    volatile BOOLEAN DpcRequested;
+    UCHAR DpcReserved[2];
+    ULONG64 DpcCount;                   /* DPC routines run since boot */
+    /* The DPC watchdog: which routine runs now and since when (interrupt
+     * time); the clock interrupt compares against the limit. */
+    PVOID volatile ActiveDpcRoutine;
+    volatile ULONG64 ActiveDpcStartTime;
+    /* Timers (kernel/ke/timer.c): armed KTIMERs sorted by due time, and the
+     * DPC that the clock interrupt queues when the first one is due. */
+    LIST_ENTRY TimerListHead;
+    KDPC TimerExpirationDpc;
+    /* The clock (kernel/ke/clock.c). */
+    volatile ULONG64 InterruptCount;    /* clock interrupts taken */
+    volatile ULONG64 NextClockTime;     /* interrupt time the clock is programmed for */
+} KPRCB, *PKPRCB;
+
+/*
  * The processor control region: one per processor, reached through the GS
  * base (IA32_GS_BASE) so that code on any processor finds its own. It holds
  * the processor's GDT and TSS (each processor needs its own TSS, and so its
  * own TSS descriptor) and points at the IDT, which all processors share.
- * The processor control block (PRCB: scheduler and DPC state) will be added
- * here when those parts exist.
+ * Its processor control block (KPRCB: DPC queue, timers, clock) is
+ * embedded at the end.
  */
 typedef struct _KPCR {
     struct _KPCR *Self;        /* gs:[0], so KeGetPcr() is one load */
@@ -138,6 +167,7 @@ typedef struct _KPCR {
     ULONG_PTR StackBottom;
     DECLSPEC_ALIGN(16) KGDTENTRY64 Gdt[KI_GDT_ENTRIES];
     DECLSPEC_ALIGN(16) KTSS64 Tss;
+    KPRCB Prcb;                /* last, so that the fields above keep their offsets */
 } KPCR, *PKPCR;
 
 /* One entry until the kernel starts application processors: raising this
@@ -154,6 +184,13 @@ KeGetPcr(VOID)
 
     __asm__ __volatile__("movq %%gs:0, %0" : "=r"(Pcr));
     return Pcr;
+}
+
+/* The current processor's control block. */
+FORCEINLINE PKPRCB
+KeGetCurrentPrcb(VOID)
+{
+    return &KeGetPcr()->Prcb;
 }
 
 #endif /* KESTREL_KERNEL_KE_AMD64_H */

@@ -1,0 +1,171 @@
+/*
+ * tests/kernel/dpc.c - DPCs: when they run, at what IRQL, how often, and
+ * the watchdog that stops one that runs too long.
+ */
+#include "tests/kernel/ktest.h"
+#include "kernel/ke/dispatcher.h"
+
+typedef struct _KTP_DPC_RECORD {
+    volatile ULONG Runs;
+    volatile KIRQL Irql;
+    volatile BOOLEAN InterruptsEnabled;
+    PVOID Argument1;
+    PVOID Argument2;
+    volatile ULONG Order[4];
+    volatile ULONG OrderCount;
+} KTP_DPC_RECORD;
+
+static BOOLEAN
+KtpInterruptsEnabled(VOID)
+{
+    ULONG_PTR Flags;
+
+    __asm__ __volatile__("pushfq; popq %0" : "=r"(Flags));
+    return (Flags & 0x200) != 0;
+}
+
+static KDEFERRED_ROUTINE KtpRecordDpc;
+
+static VOID
+KtpRecordDpc(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    KTP_DPC_RECORD *Record = DeferredContext;
+
+    UNREFERENCED_PARAMETER(Dpc);
+    Record->Irql = KeGetCurrentIrql();
+    Record->InterruptsEnabled = KtpInterruptsEnabled();
+    Record->Argument1 = SystemArgument1;
+    Record->Argument2 = SystemArgument2;
+    Record->Runs++;
+}
+
+KTEST(DpcRunsOnlyAfterDropBelowDispatch)
+{
+    KTP_DPC_RECORD Record = {0};
+    KDPC Dpc;
+    KIRQL OldIrql;
+
+    KeInitializeDpc(&Dpc, KtpRecordDpc, &Record);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    KT_ASSERT(KeInsertQueueDpc(&Dpc, (PVOID)1, (PVOID)2));
+    /* Interrupts are on and time passes, but the IRQL holds the DPC back. */
+    KeStallExecutionProcessor(2000);
+    KT_ASSERT_EQ(Record.Runs, 0);
+    KeLowerIrql(OldIrql);
+    KT_ASSERT_EQ(Record.Runs, 1);
+    KT_ASSERT_EQ(Record.Argument1, 1);
+    KT_ASSERT_EQ(Record.Argument2, 2);
+}
+
+KTEST(DpcRunsAtDispatchWithInterruptsEnabled)
+{
+    KTP_DPC_RECORD Record = {0};
+    KDPC Dpc;
+
+    KeInitializeDpc(&Dpc, KtpRecordDpc, &Record);
+    KT_ASSERT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+    /* At PASSIVE_LEVEL the software interrupt is taken at once. */
+    KT_ASSERT(KeInsertQueueDpc(&Dpc, NULL, NULL));
+    KT_ASSERT_EQ(Record.Runs, 1);
+    KT_ASSERT_EQ(Record.Irql, DISPATCH_LEVEL);
+    KT_ASSERT(Record.InterruptsEnabled);
+    KT_ASSERT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
+}
+
+KTEST(DpcQueuedTwiceRunsOnce)
+{
+    KTP_DPC_RECORD Record = {0};
+    KDPC Dpc;
+    KIRQL OldIrql;
+
+    KeInitializeDpc(&Dpc, KtpRecordDpc, &Record);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    KT_ASSERT(KeInsertQueueDpc(&Dpc, (PVOID)1, NULL));
+    /* The second insertion fails and leaves the first arguments alone. */
+    KT_ASSERT(!KeInsertQueueDpc(&Dpc, (PVOID)2, NULL));
+    KeLowerIrql(OldIrql);
+    KT_ASSERT_EQ(Record.Runs, 1);
+    KT_ASSERT_EQ(Record.Argument1, 1);
+    /* Once it has run it may be queued again. */
+    KT_ASSERT(KeInsertQueueDpc(&Dpc, (PVOID)3, NULL));
+    KT_ASSERT_EQ(Record.Runs, 2);
+}
+
+KTEST(KeRemoveQueueDpcRecallsTheDpc)
+{
+    KTP_DPC_RECORD Record = {0};
+    KDPC Dpc;
+    KIRQL OldIrql;
+
+    KeInitializeDpc(&Dpc, KtpRecordDpc, &Record);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    KT_ASSERT(KeInsertQueueDpc(&Dpc, NULL, NULL));
+    KT_ASSERT(KeRemoveQueueDpc(&Dpc));
+    KT_ASSERT(!KeRemoveQueueDpc(&Dpc));
+    KeLowerIrql(OldIrql);
+    KeStallExecutionProcessor(1000);
+    KT_ASSERT_EQ(Record.Runs, 0);
+}
+
+/* The order DPCs run in: each appends its context's number. */
+static KTP_DPC_RECORD KtpOrder;
+static KDEFERRED_ROUTINE KtpOrderDpc;
+
+static VOID
+KtpOrderDpc(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(SystemArgument1);
+    UNREFERENCED_PARAMETER(SystemArgument2);
+    if (KtpOrder.OrderCount < 4) {
+        KtpOrder.Order[KtpOrder.OrderCount++] = (ULONG)(ULONG_PTR)DeferredContext;
+    }
+}
+
+KTEST(HighImportanceDpcRunsFirst)
+{
+    KDPC First, Second, Urgent;
+    KIRQL OldIrql;
+
+    RtlZeroMemory(&KtpOrder, sizeof(KtpOrder));
+    KeInitializeDpc(&First, KtpOrderDpc, (PVOID)1);
+    KeInitializeDpc(&Second, KtpOrderDpc, (PVOID)2);
+    KeInitializeDpc(&Urgent, KtpOrderDpc, (PVOID)3);
+    KeSetImportanceDpc(&Urgent, HighImportance);
+    KeSetTargetProcessorDpc(&Urgent, 0);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    KeInsertQueueDpc(&First, NULL, NULL);
+    KeInsertQueueDpc(&Second, NULL, NULL);
+    KeInsertQueueDpc(&Urgent, NULL, NULL);
+    KeLowerIrql(OldIrql);
+    KT_ASSERT_EQ(KtpOrder.OrderCount, 3);
+    KT_ASSERT_EQ(KtpOrder.Order[0], 3);
+    KT_ASSERT_EQ(KtpOrder.Order[1], 1);
+    KT_ASSERT_EQ(KtpOrder.Order[2], 2);
+}
+
+/* A DPC that spins for 300 ms: the clock interrupt sees it past the
+ * 100 ms limit and stops the machine with DPC_WATCHDOG_VIOLATION. */
+static KDEFERRED_ROUTINE KtpRunawayDpc;
+
+static VOID
+KtpRunawayDpc(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1, PVOID SystemArgument2)
+{
+    ULONG64 Start = KeQueryInterruptTime();
+
+    UNREFERENCED_PARAMETER(Dpc);
+    UNREFERENCED_PARAMETER(DeferredContext);
+    UNREFERENCED_PARAMETER(SystemArgument1);
+    UNREFERENCED_PARAMETER(SystemArgument2);
+    while (KeQueryInterruptTime() - Start < 300 * KI_100NS_PER_MS) {
+        __asm__ __volatile__("pause");
+    }
+}
+
+KTEST_BUGCHECK(DpcWatchdogStopsARunawayDpc, DPC_WATCHDOG_VIOLATION)
+{
+    static KDPC Dpc;
+
+    KeInitializeDpc(&Dpc, KtpRunawayDpc, NULL);
+    KeInsertQueueDpc(&Dpc, NULL, NULL);
+}
