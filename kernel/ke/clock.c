@@ -22,6 +22,7 @@
 #include "hal/timep.h"
 
 volatile ULONG64 KiClockProgrammedTsc;
+volatile ULONG64 KiClockLastExpiryTsc;
 VOID (*volatile KiClockInterruptHook)(PKTRAP_FRAME TrapFrame);
 
 static KI_SCALE KiApicToTsc;
@@ -59,6 +60,7 @@ KiClockInterruptHandler(PKTRAP_FRAME TrapFrame)
     ULONG64 FirstDue;
 
     KiWriteCr8(CLOCK_LEVEL);
+    KiClockLastExpiryTsc = KiClockProgrammedTsc;
     if (KiClockInterruptHook != NULL) {
         KiClockInterruptHook(TrapFrame);
     }

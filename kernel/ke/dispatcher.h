@@ -218,6 +218,10 @@ VOID KiSetClockDeadline(PKPRCB Prcb, ULONG64 DueTime);
 /* The TSC value the one-shot clock was last programmed to expire at: the
  * latency benchmark's reference point. */
 extern volatile ULONG64 KiClockProgrammedTsc;
+/* The programmed expiry of the interrupt being (or last) handled: copied
+ * from KiClockProgrammedTsc on entry, before the clock is reprogrammed, so
+ * that a DPC can compute its latency as RDTSC - KiClockLastExpiryTsc. */
+extern volatile ULONG64 KiClockLastExpiryTsc;
 /* An optional hook the benchmark sets: called first thing in the clock
  * interrupt's C half, at CLOCK_LEVEL. */
 extern VOID (*volatile KiClockInterruptHook)(PKTRAP_FRAME TrapFrame);
