@@ -58,6 +58,7 @@ include hal/hal.mk
 include io/io.mk
 include $(sort $(wildcard drivers/*/driver.mk))
 include tests/kernel/tests.mk
+include bench/bench.mk
 include $(sort $(wildcard tests/host/*.mk))
 include $(sort $(wildcard tests/fuzz/*.mk))
 
@@ -120,7 +121,7 @@ test: deps all host-tests fuzz-acpi
 	tests/run-all.py
 
 bench: deps all
-	bench/run.sh
+	bench/run.py
 
 clean:
 	rm -rf $(BUILD)

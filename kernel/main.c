@@ -13,6 +13,7 @@
 #include "kernel/ke/dispatcher.h"
 #include "kernel/mm/pool.h"
 #include "tests/kernel/ktest.h"
+#include "bench/kernel/kbench.h"
 
 KESTREL_BOOT_INFO KeLoaderBlock;
 
@@ -69,6 +70,10 @@ KipFinishBoot(VOID)
 
     if (RanTests) {
         Failed = KtRunSelected(KeLoaderBlock.CommandLine);
+    }
+    /* Benchmarks named by bench=... (bench/kernel). */
+    if (!KbRunSelected()) {
+        Failed++;
     }
     DbgPrint("Kestrel: boot complete; halting.\n");
     if (KiRunningUnderHarness()) {

@@ -27,6 +27,8 @@ VOID (*volatile KiClockInterruptHook)(PKTRAP_FRAME TrapFrame);
 
 static KI_SCALE KiApicToTsc;
 static BOOLEAN KiClockRunning;
+/* TRUE while the latency benchmark has the LAPIC timer (KiSuspendClock). */
+static volatile BOOLEAN KiClockSuspended;
 
 /* Interrupts off. */
 VOID
@@ -60,6 +62,12 @@ KiClockInterruptHandler(PKTRAP_FRAME TrapFrame)
     ULONG64 FirstDue;
 
     KiWriteCr8(CLOCK_LEVEL);
+    if (KiClockSuspended) {
+        /* Fired just before the benchmark took the timer: not re-armed. */
+        HalpLapicEoi();
+        KiWriteCr8(OldIrql);
+        return;
+    }
     KiClockLastExpiryTsc = KiClockProgrammedTsc;
     if (KiClockInterruptHook != NULL) {
         KiClockInterruptHook(TrapFrame);
@@ -97,4 +105,26 @@ KiInitializeClock(VOID)
     KiSetClockDeadline(Prcb, MAXULONG64);
     KiClockRunning = TRUE;
     KiRestoreInterrupts(Flags);
+}
+
+/*
+ * The latency benchmark (bench/kernel/latency.c) borrows the LAPIC timer:
+ * while suspended, the clock neither ticks nor fires timers, and a clock
+ * interrupt already on its way is taken without re-arming. Resuming gives
+ * the timer back on the clock vector and re-arms it for the first due
+ * timer. Interrupts off for both.
+ */
+VOID
+KiSuspendClock(VOID)
+{
+    KiClockSuspended = TRUE;
+    HalpApicTimerStop();
+}
+
+VOID
+KiResumeClock(VOID)
+{
+    HalpApicTimerInitialize(HAL_CLOCK_VECTOR);
+    KiClockSuspended = FALSE;
+    KiSetClockDeadline(KeGetCurrentPrcb(), KiTimerQueueFirstDue(&KeGetCurrentPrcb()->TimerListHead));
 }

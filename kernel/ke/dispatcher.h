@@ -215,6 +215,10 @@ VOID KiClockInterruptHandler(PKTRAP_FRAME TrapFrame);
  * if it has passed), or one tick from now if that is sooner. Interrupts
  * off. */
 VOID KiSetClockDeadline(PKPRCB Prcb, ULONG64 DueTime);
+/* The latency benchmark borrows the LAPIC timer (kernel/ke/clock.c).
+ * Interrupts off. */
+VOID KiSuspendClock(VOID);
+VOID KiResumeClock(VOID);
 /* The TSC value the one-shot clock was last programmed to expire at: the
  * latency benchmark's reference point. */
 extern volatile ULONG64 KiClockProgrammedTsc;
