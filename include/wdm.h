@@ -13,12 +13,14 @@
 #include <bugcodes.h>
 #include <stdarg.h>
 
+#include <ddk/interlocked.h>
 #include <ddk/ke.h>
 #include <ddk/hal.h>
 #include <ddk/rtl.h>
 #include <ddk/ex.h>
 #include <ddk/mm.h>
 #include <ddk/dbg.h>
+#include <ddk/mdl.h>
 #include <ddk/io.h>
 
 #endif /* _WDMDDK_ */

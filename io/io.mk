@@ -1,2 +1,3 @@
 # io/: the I/O manager, PnP and power (issue 5 and 6).
 KERNEL_SRCS += io/interrupt.c
+KERNEL_SRCS += io/notimpl.c
