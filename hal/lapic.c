@@ -223,9 +223,14 @@ HalpLapicSelectMode(VOID)
         KeBugCheckEx(HAL_INITIALIZATION_FAILED, 1, Edx, 0, 0);
     }
     if ((Ecx & CPUID_1_ECX_X2APIC) && !KiCommandLineHasWord("nox2apic")) {
-        /* xAPIC -> x2APIC goes through enabled xAPIC mode; both bits at
-         * once are a valid transition (11.12.5, Figure 11-27). */
-        HalpWriteMsr(MSR_IA32_APIC_BASE, ApicBase | APIC_BASE_ENABLE | APIC_BASE_EXTD);
+        /* x2APIC mode is entered from enabled xAPIC mode (11.12.5, Figure
+         * 11-27): a firmware that left the APIC disabled gets it enabled
+         * first, then EXTD is set. */
+        if (!(ApicBase & APIC_BASE_ENABLE)) {
+            ApicBase |= APIC_BASE_ENABLE;
+            HalpWriteMsr(MSR_IA32_APIC_BASE, ApicBase);
+        }
+        HalpWriteMsr(MSR_IA32_APIC_BASE, ApicBase | APIC_BASE_EXTD);
         HalpX2Apic = TRUE;
         HalpLapicEoiRegister = NULL;
         return;

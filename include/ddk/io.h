@@ -139,20 +139,26 @@ typedef struct _IO_DISCONNECT_INTERRUPT_PARAMETERS {
 
 /*
  * IRQL PASSIVE_LEVEL.
- *   CONNECT_FULLY_SPECIFIED: as IoConnectInterrupt (Group must be 0).
+ * Status codes as the WDK documents them (WdmlibIoConnectInterruptEx):
+ *   CONNECT_FULLY_SPECIFIED, CONNECT_FULLY_SPECIFIED_GROUP: as
+ *     IoConnectInterrupt; STATUS_INVALID_PARAMETER for a NULL
+ *     PhysicalDeviceObject or (GROUP only) a Group other than 0,
+ *     STATUS_INVALID_PARAMETER_10 for an empty ProcessorEnableMask.
  *   CONNECT_LINE_BASED: the line comes from PhysicalDeviceObject's
  *     translated interrupt resource; STATUS_NOT_FOUND when it has none
  *     (until the PnP manager exists, the kernel records them itself).
- *   CONNECT_MESSAGE_BASED, CONNECT_MESSAGE_BASED_PASSIVE,
- *   CONNECT_FULLY_SPECIFIED_GROUP: STATUS_NOT_SUPPORTED until the PCI bus
- *     driver hands out MSI/MSI-X messages; the Version field is left as
- *     passed.
- *   Anything else: STATUS_INVALID_PARAMETER.
+ *   CONNECT_MESSAGE_BASED: no device has messages until the PCI bus driver
+ *     assigns them, so FallBackServiceRoutine is connected to the device's
+ *     line (with ServiceContext) and Version becomes CONNECT_LINE_BASED;
+ *     *ConnectionContext.InterruptObject receives the object. Without a
+ *     fallback routine: STATUS_NOT_FOUND.
+ *   CONNECT_MESSAGE_BASED_PASSIVE: STATUS_NOT_SUPPORTED.
+ *   Anything else: STATUS_INVALID_PARAMETER_1.
  */
 NTSTATUS NTAPI IoConnectInterruptEx(_Inout_ PIO_CONNECT_INTERRUPT_PARAMETERS Parameters);
 
-/* IRQL PASSIVE_LEVEL: the disconnection matching a successful
- * IoConnectInterruptEx of the same Version. */
+/* IRQL PASSIVE_LEVEL: undoes a successful IoConnectInterruptEx; Version is
+ * the one that call left in its parameters. */
 VOID NTAPI IoDisconnectInterruptEx(_In_ PIO_DISCONNECT_INTERRUPT_PARAMETERS Parameters);
 
 /* ===========================================================================

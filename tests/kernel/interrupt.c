@@ -13,6 +13,8 @@
 #include "tests/kernel/ktest.h"
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
+#include "hal/lapic.h"
+#include "hal/acpip.h"
 #include "io/iop.h"
 
 #define COM2 0x2F8
@@ -137,6 +139,27 @@ KTEST(SpuriousVectorIsCountedAndSurvived)
     KT_ASSERT_EQ(KeGetCurrentIrql(), PASSIVE_LEVEL);
 }
 
+/* QEMU's MADT has one local APIC NMI entry, LINT1 on every processor, as
+ * the MultiProcessor Specification's default wiring does when there is no
+ * MADT: LINT1 must deliver NMIs, and LINT0 (the 8259s' ExtINT in virtual
+ * wire mode) must stay masked. */
+KTEST(LapicLintsFollowTheMadtNmiEntries)
+{
+    ULONG Lint0 = HalpLapicRead(LAPIC_LVT_LINT0);
+    ULONG Lint1 = HalpLapicRead(LAPIC_LVT_LINT1);
+
+    if (HalpAcpiInformation.MadtPresent) {
+        KT_ASSERT_EQ(HalpAcpiInformation.Madt.LocalNmiCount, 1);
+        KT_ASSERT_EQ(HalpAcpiInformation.Madt.LocalNmis[0].Lint, 1);
+        KT_ASSERT(HalpAcpiInformation.Madt.LocalNmis[0].AllProcessors);
+    }
+    KT_ASSERT(Lint0 & LAPIC_LVT_MASKED);
+    KT_ASSERT_EQ(Lint1 & LAPIC_LVT_MASKED, 0);
+    KT_ASSERT_EQ(Lint1 & 0x700, LAPIC_LVT_DELIVERY_NMI);
+    /* The spurious vector is 0xFF and the APIC is software-enabled. */
+    KT_ASSERT_EQ(HalpLapicRead(LAPIC_SVR) & 0x1FF, LAPIC_SVR_ENABLE | HAL_SPURIOUS_VECTOR);
+}
+
 KTEST(HalGetInterruptVectorRoutesIsaIrqs)
 {
     KIRQL Irql, Irql2;
@@ -195,16 +218,102 @@ KTEST(IoConnectInterruptRejectsBadRequests)
                                         Irql, Latched, TRUE, Affinity, FALSE),
                      STATUS_INVALID_PARAMETER);
     IoDisconnectInterrupt(First);
+    KT_ASSERT_STATUS(IoConnectInterrupt(&First, KtpFakeDeviceIsr, &Context, NULL, Vector, Irql,
+                                        Irql, Latched, FALSE, 0, FALSE),
+                     STATUS_INVALID_PARAMETER);                 /* no processor at all */
+    KT_ASSERT_STATUS(IoConnectInterrupt(NULL, KtpFakeDeviceIsr, &Context, NULL, Vector, Irql,
+                                        Irql, Latched, FALSE, Affinity, FALSE),
+                     STATUS_INVALID_PARAMETER);
 
-    Parameters.Version = CONNECT_MESSAGE_BASED;
-    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_NOT_SUPPORTED);
+    /* IoConnectInterruptEx: the WDK's codes (WdmlibIoConnectInterruptEx). */
+    KT_ASSERT_STATUS(IoConnectInterruptEx(NULL), STATUS_INVALID_PARAMETER);
     Parameters.Version = 77;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_INVALID_PARAMETER_1);
+    KT_ASSERT_EQ(Parameters.Version, 77);
+    Parameters.Version = CONNECT_FULLY_SPECIFIED;
+    Parameters.FullySpecified.PhysicalDeviceObject = (PDEVICE_OBJECT)&Context;
+    Parameters.FullySpecified.InterruptObject = &First;
+    Parameters.FullySpecified.ServiceRoutine = KtpFakeDeviceIsr;
+    Parameters.FullySpecified.Vector = Vector;
+    Parameters.FullySpecified.Irql = Irql;
+    Parameters.FullySpecified.SynchronizeIrql = Irql;
+    Parameters.FullySpecified.InterruptMode = Latched;
+    Parameters.FullySpecified.ProcessorEnableMask = 0;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_INVALID_PARAMETER_10);
+    Parameters.FullySpecified.ProcessorEnableMask = Affinity;
+    Parameters.FullySpecified.Group = 1;
+    Parameters.Version = CONNECT_FULLY_SPECIFIED_GROUP;
     KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_INVALID_PARAMETER);
+    /* Group is read only by the GROUP version. */
+    Parameters.Version = CONNECT_FULLY_SPECIFIED;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_SUCCESS);
+    KT_ASSERT(First != NULL && First->Vector == Vector);
+    KT_ASSERT_EQ(Parameters.Version, CONNECT_FULLY_SPECIFIED);
+    IoDisconnectInterrupt(First);
+    Parameters.FullySpecified.PhysicalDeviceObject = NULL;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_INVALID_PARAMETER);
+
+    RtlZeroMemory(&Parameters, sizeof(Parameters));
     Parameters.Version = CONNECT_LINE_BASED;
-    Parameters.LineBased.PhysicalDeviceObject = (PDEVICE_OBJECT)&Context;  /* unknown PDO */
     Parameters.LineBased.InterruptObject = &First;
     Parameters.LineBased.ServiceRoutine = KtpFakeDeviceIsr;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_INVALID_PARAMETER);  /* no PDO */
+    Parameters.LineBased.PhysicalDeviceObject = (PDEVICE_OBJECT)&Context;  /* unknown PDO */
     KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_NOT_FOUND);
+
+    /* Message-based without a fallback: the device has no messages. */
+    RtlZeroMemory(&Parameters, sizeof(Parameters));
+    Parameters.Version = CONNECT_MESSAGE_BASED;
+    Parameters.MessageBased.PhysicalDeviceObject = (PDEVICE_OBJECT)&Context;
+    Parameters.MessageBased.ConnectionContext.InterruptObject = &First;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_NOT_FOUND);
+    KT_ASSERT_EQ(Parameters.Version, CONNECT_MESSAGE_BASED);
+    Parameters.Version = CONNECT_MESSAGE_BASED_PASSIVE;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_NOT_SUPPORTED);
+}
+
+/* CONNECT_MESSAGE_BASED on a device that has only a line: the fallback ISR
+ * is connected to the line with the message-based ServiceContext, Version
+ * comes back as CONNECT_LINE_BASED, and the ISR serves COM2's interrupt. */
+KTEST(MessageBasedConnectFallsBackToTheLine)
+{
+    KTP_ISR_CONTEXT Uart = {0};
+    PKINTERRUPT Interrupt = NULL;
+    IO_CONNECT_INTERRUPT_PARAMETERS Parameters = {0};
+    IO_DISCONNECT_INTERRUPT_PARAMETERS Disconnect = {0};
+    IOP_INTERRUPT_RESOURCE Resource = {0};
+    static ULONG FakePdo;
+    KAFFINITY Affinity;
+    ULONG Vector;
+    KIRQL Irql;
+
+    KT_ASSERT(KtpCom2Reset());
+    Vector = HalGetInterruptVector(Isa, 0, COM2_IRQ, COM2_IRQ, &Irql, &Affinity);
+    KT_ASSERT(Vector != 0);
+    Resource = (IOP_INTERRUPT_RESOURCE){Vector, Irql, Latched, FALSE, Affinity};
+    KT_ASSERT_STATUS(IopSetDeviceInterruptResource((PDEVICE_OBJECT)&FakePdo, &Resource),
+                     STATUS_SUCCESS);
+    Parameters.Version = CONNECT_MESSAGE_BASED;
+    Parameters.MessageBased.PhysicalDeviceObject = (PDEVICE_OBJECT)&FakePdo;
+    Parameters.MessageBased.ConnectionContext.InterruptObject = &Interrupt;
+    Parameters.MessageBased.FallBackServiceRoutine = KtpCom2Isr;
+    Parameters.MessageBased.ServiceContext = &Uart;
+    KT_ASSERT_STATUS(IoConnectInterruptEx(&Parameters), STATUS_SUCCESS);
+    KT_ASSERT_EQ(Parameters.Version, CONNECT_LINE_BASED);
+    KT_ASSERT(Interrupt != NULL);
+    KT_ASSERT_EQ(Interrupt->Vector, Vector);
+
+    KtpOut(UART_IER, UART_IER_THRE);
+    KtpWaitFor(&Uart.Claimed, 1);
+    KT_ASSERT_EQ(Uart.Claimed, 1);
+    KT_ASSERT_EQ(Uart.IrqlSeen, Irql);
+
+    Disconnect.Version = Parameters.Version;
+    Disconnect.ConnectionContext.InterruptObject = Interrupt;
+    IoDisconnectInterruptEx(&Disconnect);
+    KT_ASSERT(IsListEmpty(&KiInterruptVectors[Vector].InterruptListHead));
+    Resource.Vector = 0;
+    IopSetDeviceInterruptResource((PDEVICE_OBJECT)&FakePdo, &Resource);
 }
 
 /* Two ISRs on IRQ 3: the fake device's is called first and declines, COM2's
