@@ -143,6 +143,14 @@ ULONG HalpFindVectorForGsi(_In_ const HAL_VECTOR_MAP *Map, ULONG Gsi);
 ULONG HalpAllocateDeviceVector(_Inout_ PHAL_VECTOR_MAP Map, ULONG Gsi,
                                HAL_INTERRUPT_POLARITY Polarity, KINTERRUPT_MODE FirmwareMode);
 
+/* A Count-aligned block of Count (1, 2, 4, 8 or 16) vectors in one device
+ * level for a device's MSI/MSI-X messages, with no line behind them: its
+ * first vector, or 0 (bad Count, with a message; or no such block left). */
+ULONG HalpAllocateMessageVectors(_Inout_ PHAL_VECTOR_MAP Map, ULONG Count);
+/* Gives such a block back; STATUS_INVALID_PARAMETER, with a message, for
+ * vectors that are not an allocated message block. */
+NTSTATUS HalpFreeMessageVectors(_Inout_ PHAL_VECTOR_MAP Map, ULONG FirstVector, ULONG Count);
+
 extern HAL_VECTOR_MAP HalpVectorMap;
 
 /* Called by the interrupt-object code (kernel/ke/interrupt.c) when the first

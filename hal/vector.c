@@ -9,6 +9,14 @@
  * fills up while others sit empty. A line already served keeps its vector:
  * asking again for a shared line answers the same vector.
  *
+ * Message-signaled interrupts (MSI, MSI-X) have no line: a device gets a
+ * block of vectors for its messages, and gives it back when it stops. A
+ * multiple-message MSI function writes the message number into the low
+ * bits of the data it was given (PCI Local Bus 3.0, 6.8.1.6, Message Data
+ * and Multiple Message Enable), so the block is a power of two in size and
+ * aligned to it; it is kept inside one level, so every message of a device
+ * arrives at the same DIRQL.
+ *
  * Pure logic, no locking (callers hold their own), host-tested in
  * tests/host/vector.c.
  */
@@ -86,4 +94,75 @@ HalpAllocateDeviceVector(PHAL_VECTOR_MAP Map, ULONG Gsi, HAL_INTERRUPT_POLARITY 
         }
     }
     return 0; /* not reached: BestFree said there was one */
+}
+
+/* The first vector of a free, Count-aligned block of Count vectors at
+ * Level, or 0. */
+static ULONG
+HalpFindFreeBlock(const HAL_VECTOR_MAP *Map, ULONG Level, ULONG Count)
+{
+    ULONG First, Index;
+
+    for (First = Level << 4; First < ((Level + 1) << 4); First += Count) {
+        for (Index = 0; Index < Count && !Map->Vectors[First + Index].InUse; Index++) {
+        }
+        if (Index == Count) {
+            return First;
+        }
+    }
+    return 0;
+}
+
+ULONG
+HalpAllocateMessageVectors(PHAL_VECTOR_MAP Map, ULONG Count)
+{
+    ULONG Level, BestLevel = 0, BestFree = 0, First, Index;
+
+    if (Count == 0 || Count > 16 || (Count & (Count - 1)) != 0) {
+        DbgPrint("HAL: a block of %u message vectors was asked for; MSI blocks are 1, 2, 4, 8 "
+                 "or 16 vectors (one level)\n", Count);
+        return 0;
+    }
+    for (Level = HAL_LAST_DEVICE_LEVEL; Level >= HAL_FIRST_DEVICE_LEVEL; Level--) {
+        ULONG Free = HalpFreeVectorsAtLevel(Map, Level);
+
+        if (Free > BestFree && HalpFindFreeBlock(Map, Level, Count) != 0) {
+            BestFree = Free;
+            BestLevel = Level;
+        }
+    }
+    if (BestFree == 0) {
+        return 0;
+    }
+    First = HalpFindFreeBlock(Map, BestLevel, Count);
+    for (Index = 0; Index < Count; Index++) {
+        Map->Vectors[First + Index] = (HAL_VECTOR_ENTRY){.InUse = TRUE};
+    }
+    return First;
+}
+
+NTSTATUS
+HalpFreeMessageVectors(PHAL_VECTOR_MAP Map, ULONG FirstVector, ULONG Count)
+{
+    ULONG Index;
+
+    if (Count == 0 || FirstVector < HAL_FIRST_DEVICE_VECTOR ||
+        FirstVector + Count - 1 > HAL_LAST_DEVICE_VECTOR) {
+        DbgPrint("HAL: cannot free message vectors 0x%x-0x%x: not device vectors\n",
+                 FirstVector, FirstVector + Count - 1);
+        return STATUS_INVALID_PARAMETER;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        const HAL_VECTOR_ENTRY *Entry = &Map->Vectors[FirstVector + Index];
+
+        if (!Entry->InUse || Entry->HasLine) {
+            DbgPrint("HAL: cannot free message vector 0x%x: it is %s\n", FirstVector + Index,
+                     Entry->InUse ? "a line's" : "not allocated");
+            return STATUS_INVALID_PARAMETER;
+        }
+    }
+    for (Index = 0; Index < Count; Index++) {
+        Map->Vectors[FirstVector + Index] = (HAL_VECTOR_ENTRY){0};
+    }
+    return STATUS_SUCCESS;
 }
