@@ -178,7 +178,10 @@ KipMaskUnclaimedLine(ULONG Vector, PKI_INTERRUPT_VECTOR Entry)
 }
 
 /* Runs at the vector's IRQL with interrupts enabled (hal/intstub.asm); the
- * caller acknowledges the interrupt at the local APIC afterwards. */
+ * caller acknowledges the interrupt at the local APIC afterwards. The entry
+ * has already set CR8 to the vector's IRQL, which is each object's Irql
+ * (checked at connection), so CR8 is written again only for an object whose
+ * SynchronizeIrql lies above it. */
 VOID
 KiInterruptDispatch(ULONG Vector)
 {
@@ -190,12 +193,17 @@ KiInterruptDispatch(ULONG Vector)
     for (Link = Entry->InterruptListHead.Flink; Link != &Entry->InterruptListHead;
          Link = Link->Flink) {
         PKINTERRUPT Interrupt = CONTAINING_RECORD(Link, KINTERRUPT, InterruptListEntry);
-        KIRQL OldIrql = KfRaiseIrql(Interrupt->SynchronizeIrql);
+        BOOLEAN Raise = Interrupt->SynchronizeIrql != Interrupt->Irql;
 
+        if (Raise) {
+            KfRaiseIrql(Interrupt->SynchronizeIrql);
+        }
         KeAcquireSpinLockAtDpcLevel(Interrupt->ActualLock);
         Claimed = Interrupt->ServiceRoutine(Interrupt, Interrupt->ServiceContext);
         KeReleaseSpinLockFromDpcLevel(Interrupt->ActualLock);
-        KeLowerIrql(OldIrql);
+        if (Raise) {
+            KeLowerIrql(Interrupt->Irql);
+        }
         if (Claimed) {
             Interrupt->ClaimedCount++;
             Entry->UnclaimedRun = 0;
