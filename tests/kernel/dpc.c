@@ -144,6 +144,54 @@ KTEST(HighImportanceDpcRunsFirst)
     KT_ASSERT_EQ(KtpOrder.Order[2], 2);
 }
 
+/* IoInitializeDpcRequest/IoRequestDpc, the WDK's inlines over the device
+ * object's own KDPC: DpcForIsr gets the device object as its context and
+ * the IRP and context IoRequestDpc passed; a second request before it runs
+ * is dropped, as KeInsertQueueDpc drops it. */
+typedef struct _KTP_DPC_FOR_ISR_RECORD {
+    volatile ULONG Runs;
+    PKDPC Dpc;
+    PDEVICE_OBJECT DeviceObject;
+    PIRP Irp;
+    PVOID Context;
+    KIRQL Irql;
+} KTP_DPC_FOR_ISR_RECORD;
+
+static KTP_DPC_FOR_ISR_RECORD KtpDpcForIsr;
+static IO_DPC_ROUTINE KtpDpcForIsrRoutine;
+
+static VOID
+KtpDpcForIsrRoutine(PKDPC Dpc, PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    KtpDpcForIsr.Dpc = Dpc;
+    KtpDpcForIsr.DeviceObject = DeviceObject;
+    KtpDpcForIsr.Irp = Irp;
+    KtpDpcForIsr.Context = Context;
+    KtpDpcForIsr.Irql = KeGetCurrentIrql();
+    KtpDpcForIsr.Runs++;
+}
+
+KTEST(IoRequestDpcRunsDpcForIsr)
+{
+    static DEVICE_OBJECT Device;
+    static ULONG FakeIrp;
+    KIRQL OldIrql;
+
+    RtlZeroMemory(&KtpDpcForIsr, sizeof(KtpDpcForIsr));
+    IoInitializeDpcRequest(&Device, KtpDpcForIsrRoutine);
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    IoRequestDpc(&Device, (PIRP)&FakeIrp, (PVOID)7);
+    IoRequestDpc(&Device, NULL, (PVOID)8);      /* already queued: dropped */
+    KT_ASSERT_EQ(KtpDpcForIsr.Runs, 0);
+    KeLowerIrql(OldIrql);
+    KT_ASSERT_EQ(KtpDpcForIsr.Runs, 1);
+    KT_ASSERT(KtpDpcForIsr.Dpc == &Device.Dpc);
+    KT_ASSERT(KtpDpcForIsr.DeviceObject == &Device);
+    KT_ASSERT(KtpDpcForIsr.Irp == (PIRP)&FakeIrp);
+    KT_ASSERT_EQ(KtpDpcForIsr.Context, 7);
+    KT_ASSERT_EQ(KtpDpcForIsr.Irql, DISPATCH_LEVEL);
+}
+
 /* A DPC that spins for 300 ms: the clock interrupt sees it past the
  * 100 ms limit and stops the machine with DPC_WATCHDOG_VIOLATION. */
 static KDEFERRED_ROUTINE KtpRunawayDpc;
