@@ -20,6 +20,8 @@
 #include <ddk/ex.h>
 #include <ddk/mm.h>
 #include <ddk/dbg.h>
+#include <ddk/ob.h>
+#include <ddk/ps.h>
 #include <ddk/mdl.h>
 #include <ddk/io.h>
 

@@ -18,3 +18,6 @@ KERNEL_SRCS += kernel/mm/pool.c kernel/mm/poolcheck.c kernel/mm/pooltag.c kernel
 KERNEL_SRCS += kernel/ke/irql.c kernel/ke/spinlock.c kernel/ke/interrupt.c
 KERNEL_SRCS += kernel/ke/timemath.c kernel/ke/timerq.c kernel/ke/time.c kernel/ke/dpc.c \
 	kernel/ke/timer.c kernel/ke/clock.c kernel/ke/wait.c kernel/ke/kientry.asm
+KERNEL_SRCS += kernel/ke/readyq.c kernel/ke/sched.c kernel/ke/thread.c kernel/ke/ctxswap.asm \
+	kernel/ke/event.c kernel/ke/semaphore.c kernel/ke/mutex.c kernel/ob/object.c kernel/ob/handle.c \
+	kernel/ps/thread.c kernel/ps/psinit.c

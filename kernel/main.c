@@ -12,6 +12,8 @@
 #include "kernel/mm/mi.h"
 #include "kernel/ke/dispatcher.h"
 #include "kernel/mm/pool.h"
+#include "kernel/ob/obp.h"
+#include "kernel/ps/psp.h"
 #include "tests/kernel/ktest.h"
 #include "bench/kernel/kbench.h"
 
@@ -111,6 +113,10 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     KiInitializeTime();
     /* The one-shot clock at CLOCK_LEVEL and the DPC software interrupt: timers, DPCs. */
     KiInitializeClock();
+    /* The kernel handle table: ObReferenceObjectByHandle, ZwClose. */
+    ObInitSystem();
+    /* Threads: this boot context becomes the System thread, the idle thread waits. */
+    PsInitializeSystem();
     /* Interrupts on, at PASSIVE_LEVEL: only what is connected can arrive. */
     __asm__ __volatile__("sti" : : : "memory");
 

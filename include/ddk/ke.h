@@ -201,8 +201,8 @@ typedef enum _KWAIT_REASON {
 
 /* The header every object a thread can wait on starts with. Type is a
  * kernel object type (kernel/ke/dispatcher.h); SignalState > 0 means
- * signaled; WaitListHead will hold the wait blocks of waiting threads once
- * the scheduler exists (it stays empty until then). */
+ * signaled; WaitListHead holds the wait blocks (KWAIT_BLOCK) of the threads
+ * waiting on the object, in the order they began to wait. */
 typedef struct _DISPATCHER_HEADER {
     union {
         struct {
@@ -269,6 +269,57 @@ typedef struct _KTIMER {
     ULONG Period;               /* milliseconds; 0 = one-shot */
 } KTIMER, *PKTIMER, *PRKTIMER;
 
+/* Threads (kernel/ke/thread.c, sched.c). A KTHREAD is opaque to drivers;
+ * it begins with a DISPATCHER_HEADER, so a thread can be waited on and is
+ * signaled when it terminates. Priorities: 0-15 variable, 16-31 real time. */
+typedef struct _KTHREAD *PKTHREAD, *PRKTHREAD;
+
+#define LOW_PRIORITY 0
+#define LOW_REALTIME_PRIORITY 16
+#define HIGH_PRIORITY 31
+#define MAXIMUM_PRIORITY 32
+
+/* Semaphores (kernel/ke/semaphore.c): SignalState is the count, 0..Limit. */
+typedef struct _KSEMAPHORE {
+    DISPATCHER_HEADER Header;
+    LONG Limit;
+} KSEMAPHORE, *PKSEMAPHORE, *PRKSEMAPHORE;
+
+/* Mutexes (kernel/ke/mutex.c): SignalState is 1 when free and 1 - the
+ * owner's recursion depth when owned. */
+typedef struct _KMUTANT {
+    DISPATCHER_HEADER Header;
+    LIST_ENTRY MutantListEntry;     /* on the owner's list of owned mutexes */
+    PKTHREAD OwnerThread;
+    BOOLEAN Abandoned;              /* the owner terminated holding it */
+    UCHAR ApcDisable;
+} KMUTANT, *PKMUTANT, *PRKMUTANT, KMUTEX, *PKMUTEX, *PRKMUTEX;
+
+/* A wait: one block per object waited on, queued on the object's
+ * Header.WaitListHead (kernel/ke/wait.c draws the picture). */
+typedef enum _WAIT_TYPE {
+    WaitAll,
+    WaitAny,
+    WaitNotification,
+    WaitDequeue
+} WAIT_TYPE;
+
+typedef struct _KWAIT_BLOCK {
+    LIST_ENTRY WaitListEntry;       /* on the object's WaitListHead */
+    PKTHREAD Thread;
+    PVOID Object;
+    USHORT WaitKey;                 /* index in the wait, or STATUS_TIMEOUT */
+    UCHAR WaitType;                 /* WAIT_TYPE */
+    UCHAR BlockState;
+    ULONG SpareLong;
+} KWAIT_BLOCK, *PKWAIT_BLOCK, *PRKWAIT_BLOCK;
+
+/* A thread's own wait blocks serve this many objects; more need the
+ * caller's array, and more than MAXIMUM_WAIT_OBJECTS stop the machine
+ * (MAXIMUM_WAIT_OBJECTS_EXCEEDED). */
+#define THREAD_WAIT_OBJECTS 3
+#define MAXIMUM_WAIT_OBJECTS 64
+
 /* IRQL <= DISPATCH_LEVEL unless noted. */
 VOID NTAPI KeInitializeDpc(_Out_ PRKDPC Dpc, _In_ PKDEFERRED_ROUTINE DeferredRoutine,
                            _In_opt_ PVOID DeferredContext);
@@ -297,12 +348,52 @@ LONG NTAPI KeResetEvent(_Inout_ PRKEVENT Event);
 VOID NTAPI KeClearEvent(_Inout_ PRKEVENT Event);
 LONG NTAPI KeReadStateEvent(_In_ PRKEVENT Event);
 
+/* IRQL <= DISPATCH_LEVEL. Count starts at Count, at most Limit; releasing
+ * past Limit stops the machine (kernel/ke/semaphore.c says why). */
+VOID NTAPI KeInitializeSemaphore(_Out_ PRKSEMAPHORE Semaphore, _In_ LONG Count, _In_ LONG Limit);
+LONG NTAPI KeReadStateSemaphore(_In_ PRKSEMAPHORE Semaphore);
+/* Adds Adjustment to the count; returns the previous count. */
+LONG NTAPI KeReleaseSemaphore(_Inout_ PRKSEMAPHORE Semaphore, _In_ KPRIORITY Increment,
+                              _In_ LONG Adjustment, _In_ BOOLEAN Wait);
+
+/* IRQL <= DISPATCH_LEVEL. Level is accepted and ignored. A wait acquires
+ * the mutex (recursively for its owner); KeReleaseMutex by a thread that
+ * does not own it stops the machine (THREAD_NOT_MUTEX_OWNER). */
+VOID NTAPI KeInitializeMutex(_Out_ PRKMUTEX Mutex, _In_ ULONG Level);
+LONG NTAPI KeReadStateMutex(_In_ PRKMUTEX Mutex);
+LONG NTAPI KeReleaseMutex(_Inout_ PRKMUTEX Mutex, _In_ BOOLEAN Wait);
+
 /* Timeout NULL: forever (PASSIVE/APC_LEVEL only); 0: poll (any IRQL <=
  * DISPATCH_LEVEL); < 0 relative, > 0 absolute, in 100 ns. Returns
- * STATUS_SUCCESS or STATUS_TIMEOUT. */
+ * STATUS_SUCCESS, STATUS_ABANDONED (a mutex whose owner terminated) or
+ * STATUS_TIMEOUT. Object is a KEVENT, KSEMAPHORE, KMUTEX, KTIMER or
+ * thread. Alertable is accepted; Kestrel has no APCs or alerts, so
+ * STATUS_ALERTED and STATUS_USER_APC never come back. */
 NTSTATUS NTAPI KeWaitForSingleObject(_In_ PVOID Object, _In_ KWAIT_REASON WaitReason,
                                      _In_ KPROCESSOR_MODE WaitMode, _In_ BOOLEAN Alertable,
                                      _In_opt_ PLARGE_INTEGER Timeout);
+/* The same for Count objects: WaitAny returns STATUS_WAIT_0 + the index of
+ * the object that ended the wait (STATUS_ABANDONED_WAIT_0 + index for an
+ * abandoned mutex), WaitAll STATUS_SUCCESS once all are signaled at once.
+ * More than THREAD_WAIT_OBJECTS objects need WaitBlockArray (Count
+ * entries, untouched by the caller until the wait returns). */
+NTSTATUS NTAPI KeWaitForMultipleObjects(_In_ ULONG Count, _In_reads_(Count) PVOID Object[],
+                                        _In_ WAIT_TYPE WaitType, _In_ KWAIT_REASON WaitReason,
+                                        _In_ KPROCESSOR_MODE WaitMode, _In_ BOOLEAN Alertable,
+                                        _In_opt_ PLARGE_INTEGER Timeout,
+                                        _Out_opt_ PKWAIT_BLOCK WaitBlockArray);
+/* IRQL <= APC_LEVEL. Sleeps at least Interval (< 0 relative, > 0
+ * absolute); 0 yields to ready threads of the same priority. */
+NTSTATUS NTAPI KeDelayExecutionThread(_In_ KPROCESSOR_MODE WaitMode, _In_ BOOLEAN Alertable,
+                                      _In_ PLARGE_INTEGER Interval);
+
+/* Any IRQL. */
+PKTHREAD NTAPI KeGetCurrentThread(VOID);
+/* IRQL <= DISPATCH_LEVEL. Priority 0-31 (LOW_PRIORITY..HIGH_PRIORITY);
+ * returns the old one. The scheduler switches at once if the change lets
+ * another thread run first. */
+KPRIORITY NTAPI KeSetPriorityThread(_Inout_ PKTHREAD Thread, _In_ KPRIORITY Priority);
+KPRIORITY NTAPI KeQueryPriorityThread(_In_ PKTHREAD Thread);
 
 /* Time. Any IRQL. Interrupt time counts 100 ns units since boot; system
  * time counts 100 ns units since 1 January 1601 (UTC, as the RTC holds it). */

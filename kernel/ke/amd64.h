@@ -12,6 +12,7 @@
 #define KESTREL_KERNEL_KE_AMD64_H
 
 #include <wdm.h>
+#include "kernel/ke/readyq.h"
 
 /*
  * GDT selectors: the values Windows x64 uses, so that SYSCALL/SYSRET and
@@ -139,6 +140,15 @@ typedef struct _KPRCB {
     /* The clock (kernel/ke/clock.c). */
     volatile ULONG64 InterruptCount;    /* clock interrupts taken */
     volatile ULONG64 NextClockTime;     /* interrupt time the clock is programmed for */
+    /* The scheduler (kernel/ke/sched.c, thread.h): under the dispatcher
+     * lock, except QuantumEnd and LastQuantumTime (the clock's). */
+    struct _KTHREAD *CurrentThread;
+    struct _KTHREAD *NextThread;        /* chosen to preempt CurrentThread */
+    struct _KTHREAD *IdleThread;
+    volatile BOOLEAN QuantumEnd;        /* the current thread's turn is over */
+    ULONG64 LastQuantumTime;            /* interrupt time last charged */
+    ULONG64 ContextSwitches;
+    KI_READY_QUEUES ReadyQueues;
 } KPRCB, *PKPRCB;
 
 /*

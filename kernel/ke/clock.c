@@ -18,6 +18,7 @@
  * does the list work at DISPATCH_LEVEL with interrupts enabled.
  */
 #include "kernel/ke/dispatcher.h"
+#include "kernel/ke/thread.h"
 #include "hal/halp.h"
 #include "hal/timep.h"
 
@@ -74,6 +75,7 @@ KiClockInterruptHandler(PKTRAP_FRAME TrapFrame)
     }
     Now = KeQueryInterruptTime();
     Prcb->InterruptCount++;
+    KiQuantumTick(Prcb, Now);           /* round-robin: kernel/ke/sched.c */
     FirstDue = KiTimerQueueFirstDue(&Prcb->TimerListHead);
     if (FirstDue <= Now) {
         /* The expiration DPC reprograms the clock once it has run the

@@ -15,6 +15,7 @@
  * and a second KeInsertQueueDpc returns FALSE without touching it.
  */
 #include "kernel/ke/dispatcher.h"
+#include "kernel/ke/thread.h"
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
 #include "kernel/rtl/crt.h"
@@ -192,17 +193,23 @@ KiRetireDpcList(PKPRCB Prcb)
 
 /* The C half of vector 0x2F. The LAPIC delivered it because CR8 dropped
  * below DISPATCH_LEVEL; raise to DISPATCH_LEVEL, acknowledge it (a new
- * request may then be latched), drain, and go back to the interrupted
- * IRQL with interrupts off so that iretq restores IF atomically. */
+ * request may then be latched), drain, switch threads if a DPC (or the
+ * clock's quantum end) asked for it (kernel/ke/sched.c), and go back to
+ * the interrupted IRQL with interrupts off so that iretq restores IF
+ * atomically. A thread switched out here resumes here. */
 VOID
 KiDispatchInterruptHandler(PKTRAP_FRAME TrapFrame)
 {
+    PKPRCB Prcb = KeGetCurrentPrcb();
     KIRQL OldIrql = KiReadCr8();
 
     UNREFERENCED_PARAMETER(TrapFrame);
     KiWriteCr8(DISPATCH_LEVEL);
     HalpLapicEoi();
-    KiRetireDpcList(KeGetCurrentPrcb());
+    KiRetireDpcList(Prcb);
+    if (Prcb->NextThread != NULL || Prcb->QuantumEnd) {
+        KiDispatchInterruptSwitch(Prcb);
+    }
     KiWriteCr8(OldIrql);
 }
 

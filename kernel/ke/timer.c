@@ -16,6 +16,7 @@
  * An unarmed timer has TimerListEntry.Flink == NULL.
  */
 #include "kernel/ke/dispatcher.h"
+#include "kernel/ke/thread.h"
 
 /* Any IRQL <= DISPATCH_LEVEL. */
 VOID NTAPI
@@ -137,16 +138,22 @@ KeReadStateTimer(PKTIMER Timer)
 }
 
 /* The PRCB's timer-expiration DPC: DISPATCH_LEVEL. Runs the due timers
- * with interrupts off (a handful of list operations each), then programs
- * the clock for the next one. */
+ * with interrupts off (a handful of list operations each) and the
+ * dispatcher lock held (a signaled timer ends the waits on it: a wait's
+ * timeout, KeDelayExecutionThread, a wait on the timer itself), then
+ * programs the clock for the next one. */
 VOID
 KiTimerExpiration(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1,
                   PVOID SystemArgument2)
 {
     PKPRCB Prcb = KeGetCurrentPrcb();
-    ULONG_PTR Flags = KiDisableInterrupts();
-    ULONG64 Now = KeQueryInterruptTime();
+    ULONG_PTR Flags;
+    ULONG64 Now;
     PKTIMER Timer;
+
+    KeAcquireSpinLockAtDpcLevel(&KiDispatcherLock);
+    Flags = KiDisableInterrupts();
+    Now = KeQueryInterruptTime();
 
     while ((Timer = KiTimerQueueRemoveDue(&Prcb->TimerListHead, Now)) != NULL) {
         ULARGE_INTEGER DueSystemTime;
@@ -161,6 +168,9 @@ KiTimerExpiration(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1,
             Timer->TimerListEntry.Flink = NULL;
             Timer->TimerListEntry.Blink = NULL;
         }
+        if (!IsListEmpty(&Timer->Header.WaitListHead)) {
+            KiWaitTest(Prcb, &Timer->Header);
+        }
         if (Timer->Dpc != NULL) {
             KiInsertQueueDpc(Prcb, Timer->Dpc, (PVOID)(ULONG_PTR)DueSystemTime.LowPart,
                              (PVOID)(ULONG_PTR)DueSystemTime.HighPart);
@@ -168,4 +178,5 @@ KiTimerExpiration(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1,
     }
     KiSetClockDeadline(Prcb, KiTimerQueueFirstDue(&Prcb->TimerListHead));
     KiRestoreInterrupts(Flags);
+    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
 }

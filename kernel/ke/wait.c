@@ -1,159 +1,466 @@
 /*
- * kernel/ke/wait.c - KEVENT and KeWaitForSingleObject.
+ * kernel/ke/wait.c - KeWaitForSingleObject, KeWaitForMultipleObjects,
+ * KeDelayExecutionThread, and the wait test that ends waits.
  *
- * Events and timers share DISPATCHER_HEADER: SignalState > 0 is signaled.
- * A notification object stays signaled and satisfies every wait; a
- * synchronization object satisfies one wait and is reset by it.
+ * A waiting thread hangs one KWAIT_BLOCK on each object it waits for, and
+ * with a timeout one more on its own KTIMER:
  *
- * There are no threads yet, so there is nobody to switch to: a wait enables
- * interrupts and halts the processor until an interrupt arrives, then looks
- * again. Everything that can signal an object runs in an interrupt or in a
- * DPC (itself run from an interrupt), so each wake-up is a chance that the
- * object changed. A timeout arms a private KTIMER, so that the clock fires
- * exactly at the deadline rather than at a tick boundary. When the
- * scheduler exists the same entry points will queue wait blocks on
- * Header.WaitListHead instead.
+ *      KEVENT A                 KSEMAPHORE B               thread's KTIMER
+ *      WaitListHead             WaitListHead               WaitListHead
+ *        |                        |                          |
+ *        v                        v                          v
+ *      [block 0] -> ...         [block 1] -> ...           [timer block]
+ *      Thread=T Key=0           Thread=T Key=1             Thread=T Key=STATUS_TIMEOUT
+ *         \_______________________|__________________________/
+ *                                 |
+ *                        KTHREAD T: State Waiting, WaitBlockList, WaitCount 2
+ *
+ * Whoever signals an object (KeSetEvent, KeReleaseSemaphore,
+ * KeReleaseMutex, timer expiry, thread exit) calls KiWaitTest under the
+ * dispatcher lock: it walks the object's list in arrival order and, while
+ * the object stays signaled, ends each wait it satisfies - WaitAny at once,
+ * WaitAll only if every object of that wait is signaled too. Ending a wait
+ * (KiUnwaitThread) unhooks all the thread's blocks, disarms its timer and
+ * makes it ready; the thread's own KeWaitFor... call then returns
+ * WaitStatus. Satisfying a wait has each object's side effect: a
+ * synchronization event or timer resets, a semaphore's count drops, a
+ * mutex gets an owner.
+ *
+ * Before the scheduler starts there is no thread to block; a wait then
+ * halts the processor until an interrupt has changed something, as it did
+ * before threads existed.
  */
-#include "kernel/ke/dispatcher.h"
+#include "kernel/ke/thread.h"
 
-/* IRQL <= DISPATCH_LEVEL. */
-VOID NTAPI
-KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State)
+/* Lock held. TRUE when Object would satisfy Thread's wait now. */
+FORCEINLINE BOOLEAN
+KipIsSignaled(PDISPATCHER_HEADER Object, PKTHREAD Thread)
 {
-    if (Type != NotificationEvent && Type != SynchronizationEvent) {
-        DbgPrint("KeInitializeEvent: event type %d is neither NotificationEvent nor "
-                 "SynchronizationEvent; using NotificationEvent\n", (int)Type);
-        Type = NotificationEvent;
+    return Object->SignalState > 0 ||
+           (Object->Type == KI_MUTANT_OBJECT && ((PKMUTANT)Object)->OwnerThread == Thread &&
+            Thread != NULL);
+}
+
+/* Lock held; the object is signaled for Thread. Applies the object's side
+ * effect; returns STATUS_ABANDONED for an abandoned mutex, else 0. */
+static NTSTATUS
+KipWaitSatisfy(PDISPATCHER_HEADER Object, PKTHREAD Thread)
+{
+    PKMUTANT Mutant;
+
+    switch (Object->Type) {
+    case KI_EVENT_SYNCHRONIZATION_OBJECT:
+    case KI_TIMER_SYNCHRONIZATION_OBJECT:
+        Object->SignalState = 0;
+        return STATUS_SUCCESS;
+    case KI_SEMAPHORE_OBJECT:
+        Object->SignalState--;
+        return STATUS_SUCCESS;
+    case KI_MUTANT_OBJECT:
+        Mutant = (PKMUTANT)Object;
+        Object->SignalState--;
+        if (Object->SignalState == 0 && Thread != NULL) {
+            Mutant->OwnerThread = Thread;
+            InsertHeadList(&Thread->MutantListHead, &Mutant->MutantListEntry);
+        }
+        if (Mutant->Abandoned) {
+            Mutant->Abandoned = FALSE;
+            return STATUS_ABANDONED;
+        }
+        return STATUS_SUCCESS;
+    default:
+        return STATUS_SUCCESS;  /* notification events and timers, threads */
     }
-    Event->Header.Lock = 0;
-    Event->Header.Type = Type == NotificationEvent ? KI_EVENT_NOTIFICATION_OBJECT
-                                                   : KI_EVENT_SYNCHRONIZATION_OBJECT;
-    Event->Header.Size = sizeof(KEVENT) / sizeof(LONG);
-    Event->Header.SignalState = State ? 1 : 0;
-    InitializeListHead(&Event->Header.WaitListHead);
 }
 
-/* IRQL <= DISPATCH_LEVEL. Wait (TRUE on Windows: "a wait follows at once,
- * keep the dispatcher lock") is accepted; there is no dispatcher lock to
- * keep yet. Returns the previous state. */
-LONG NTAPI
-KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait)
-{
-    LONG Previous;
-
-    UNREFERENCED_PARAMETER(Increment);
-    UNREFERENCED_PARAMETER(Wait);
-    Previous = __atomic_exchange_n(&Event->Header.SignalState, 1, __ATOMIC_SEQ_CST);
-    return Previous;
-}
-
-/* IRQL <= DISPATCH_LEVEL. Returns the previous state. */
-LONG NTAPI
-KeResetEvent(PRKEVENT Event)
-{
-    return __atomic_exchange_n(&Event->Header.SignalState, 0, __ATOMIC_SEQ_CST);
-}
-
-VOID NTAPI
-KeClearEvent(PRKEVENT Event)
-{
-    __atomic_store_n(&Event->Header.SignalState, 0, __ATOMIC_SEQ_CST);
-}
-
-/* Any IRQL. */
-LONG NTAPI
-KeReadStateEvent(PRKEVENT Event)
-{
-    return __atomic_load_n(&Event->Header.SignalState, __ATOMIC_SEQ_CST);
-}
-
-/* Interrupts off: TRUE and the object's side effect (a synchronization
- * object is reset) when it satisfies a wait now. */
+/* Lock held. WaitAll: TRUE when every object is signaled for Thread. */
 static BOOLEAN
-KipTrySatisfyWait(PDISPATCHER_HEADER Header)
+KipAllSignaled(ULONG Count, PVOID Object[], PKTHREAD Thread)
 {
-    if (Header->SignalState <= 0) {
-        return FALSE;
-    }
-    if (Header->Type == KI_EVENT_SYNCHRONIZATION_OBJECT ||
-        Header->Type == KI_TIMER_SYNCHRONIZATION_OBJECT) {
-        Header->SignalState = 0;
+    ULONG Index;
+
+    for (Index = 0; Index < Count; Index++) {
+        if (!KipIsSignaled(Object[Index], Thread)) {
+            return FALSE;
+        }
     }
     return TRUE;
 }
 
+static NTSTATUS
+KipSatisfyAll(ULONG Count, PVOID Object[], PKTHREAD Thread)
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG Index;
+
+    for (Index = 0; Index < Count; Index++) {
+        if (KipWaitSatisfy(Object[Index], Thread) == STATUS_ABANDONED) {
+            Status = STATUS_ABANDONED_WAIT_0;
+        }
+    }
+    return Status;
+}
+
+/* The same over a waiting thread's blocks (KiWaitTest). */
+static BOOLEAN
+KipAllBlocksSignaled(PKTHREAD Thread)
+{
+    ULONG Index;
+
+    for (Index = 0; Index < Thread->WaitCount; Index++) {
+        if (!KipIsSignaled(Thread->WaitBlockList[Index].Object, Thread)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static NTSTATUS
+KipSatisfyAllBlocks(PKTHREAD Thread)
+{
+    NTSTATUS Status = STATUS_SUCCESS;
+    ULONG Index;
+
+    for (Index = 0; Index < Thread->WaitCount; Index++) {
+        if (KipWaitSatisfy(Thread->WaitBlockList[Index].Object, Thread) == STATUS_ABANDONED) {
+            Status = STATUS_ABANDONED_WAIT_0;
+        }
+    }
+    return Status;
+}
+
+/* Lock held. The satisfied status if the wait can end now, else -1. */
+static NTSTATUS
+KipTrySatisfy(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, PKTHREAD Thread)
+{
+    ULONG Index;
+
+    if (WaitType == WaitAll) {
+        return Count != 0 && KipAllSignaled(Count, Object, Thread)
+                   ? KipSatisfyAll(Count, Object, Thread)
+                   : -1;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        if (KipIsSignaled(Object[Index], Thread)) {
+            return (NTSTATUS)Index | KipWaitSatisfy(Object[Index], Thread);
+        }
+    }
+    return -1;
+}
+
+/* Lock held. */
+VOID
+KiUnwaitThread(PKPRCB Prcb, PKTHREAD Thread, NTSTATUS WaitStatus)
+{
+    PKWAIT_BLOCK Block = Thread->WaitBlockList;
+    ULONG Index;
+
+    for (Index = 0; Index < Thread->WaitCount; Index++) {
+        RemoveEntryList(&Block[Index].WaitListEntry);
+    }
+    if (Thread->WaitTimerUsed) {
+        Thread->WaitTimerUsed = FALSE;
+        RemoveEntryList(&Thread->WaitBlock[KI_TIMER_WAIT_BLOCK].WaitListEntry);
+        if (Thread->Timer.TimerListEntry.Flink != NULL) {
+            ULONG_PTR Flags = KiDisableInterrupts();
+
+            RemoveEntryList(&Thread->Timer.TimerListEntry);
+            Thread->Timer.TimerListEntry.Flink = NULL;
+            KiRestoreInterrupts(Flags);
+        }
+    }
+    Thread->WaitStatus = WaitStatus;
+    Thread->Quantum = KI_QUANTUM;
+    KiReadyThread(Prcb, Thread);
+}
+
+/* Lock held. */
+VOID
+KiWaitTest(PKPRCB Prcb, PDISPATCHER_HEADER Object)
+{
+    PLIST_ENTRY Entry = Object->WaitListHead.Flink;
+
+    while (Entry != &Object->WaitListHead && Object->SignalState > 0) {
+        PKWAIT_BLOCK Block = CONTAINING_RECORD(Entry, KWAIT_BLOCK, WaitListEntry);
+        PKTHREAD Thread = Block->Thread;
+        NTSTATUS Status;
+
+        if (Block->WaitType == WaitAny) {
+            Status = (NTSTATUS)Block->WaitKey | KipWaitSatisfy(Object, Thread);
+        } else {
+            if (!KipAllBlocksSignaled(Thread)) {
+                Entry = Entry->Flink;
+                continue;
+            }
+            Status = KipSatisfyAllBlocks(Thread);
+        }
+        KiUnwaitThread(Prcb, Thread, Status);
+        /* The unwait may have unhooked the next block too (the same thread
+         * waiting twice on this object): start over from the head. */
+        Entry = Object->WaitListHead.Flink;
+    }
+}
+
+/* The objects a thread can wait on. */
+static BOOLEAN
+KipIsDispatcherObject(PDISPATCHER_HEADER Object)
+{
+    if (Object == NULL) {
+        return FALSE;
+    }
+    switch (Object->Type) {
+    case KI_EVENT_NOTIFICATION_OBJECT:
+    case KI_EVENT_SYNCHRONIZATION_OBJECT:
+    case KI_MUTANT_OBJECT:
+    case KI_SEMAPHORE_OBJECT:
+    case KI_THREAD_OBJECT:
+    case KI_TIMER_NOTIFICATION_OBJECT:
+    case KI_TIMER_SYNCHRONIZATION_OBJECT:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/* Before the scheduler: interrupts and DPCs are the only things that can
+ * signal, so halt until one has run, then look again. */
+static NTSTATUS
+KipWaitByHalting(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, ULONG64 DueTime)
+{
+    ULONG_PTR Flags = KiDisableInterrupts();
+    NTSTATUS Status;
+
+    for (;;) {
+        Status = KipTrySatisfy(Count, Object, WaitType, NULL);
+        if (Status != -1) {
+            break;
+        }
+        if (KeQueryInterruptTime() >= DueTime) {
+            Status = STATUS_TIMEOUT;
+            break;
+        }
+        __asm__ __volatile__("sti; hlt; cli" : : : "memory");
+    }
+    KiRestoreInterrupts(Flags);
+    return Status;
+}
+
 /*
- * IRQL <= APC_LEVEL, or DISPATCH_LEVEL with a zero timeout (a poll).
- * Waiting at DISPATCH_LEVEL or above otherwise could never end on Windows
- * (the thread would have to be switched out) and is a bugcheck there;
- * Kestrel stops the same way: IRQL_NOT_LESS_OR_EQUAL in the layout of
- * KeLowerIrql's (kernel/ke/irql.c): P1 the object waited on, P2 the
- * current IRQL, P3 0 (no memory access), P4 the caller's address.
+ * The common wait. IRQL <= APC_LEVEL, or DISPATCH_LEVEL with a zero
+ * timeout (a poll). Waiting at DISPATCH_LEVEL or above otherwise could
+ * never end (the thread could not be switched out) and stops the machine
+ * as on Windows: IRQL_NOT_LESS_OR_EQUAL in the layout of KeLowerIrql's
+ * (kernel/ke/irql.c): P1 the object (or object array) waited on, P2 the
+ * IRQL, P3 0 (no memory access), P4 the caller's address.
  */
+static NTSTATUS
+KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+        KPROCESSOR_MODE WaitMode, PLARGE_INTEGER Timeout, PKWAIT_BLOCK WaitBlockArray,
+        PVOID WhatForReport, PVOID Caller)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+    PKTHREAD Thread = Prcb->CurrentThread;
+    BOOLEAN LockHeld = Thread != NULL && Thread->WaitNext;
+    KIRQL OldIrql = LockHeld ? Thread->WaitIrql : KeGetCurrentIrql();
+    ULONG64 DueTime = MAXULONG64;
+    PKWAIT_BLOCK Blocks;
+    NTSTATUS Status;
+    ULONG Index;
+
+    if (OldIrql > APC_LEVEL && (Timeout == NULL || Timeout->QuadPart != 0)) {
+        DbgPrint("KeWaitFor...: waiting on %p at IRQL %u with %s timeout from %pS; only a "
+                 "zero timeout may be used above APC_LEVEL\n", WhatForReport, OldIrql,
+                 Timeout == NULL ? "no" : "a non-zero", Caller);
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)WhatForReport, OldIrql, 0,
+                     (ULONG_PTR)Caller);
+    }
+    if (Timeout != NULL) {
+        DueTime = Timeout->QuadPart == 0
+                      ? 0   /* a poll */
+                      : KiDueTimeToInterruptTime(Timeout->QuadPart, KeQueryInterruptTime(),
+                                                 KiBootSystemTime);
+    }
+    if (Thread == NULL) {
+        return KipWaitByHalting(Count, Object, WaitType, DueTime);
+    }
+    if (LockHeld) {
+        Thread->WaitNext = FALSE;
+    } else {
+        OldIrql = KiAcquireDispatcherLock();
+    }
+
+    Status = KipTrySatisfy(Count, Object, WaitType, Thread);
+    if (Status == -1 && DueTime <= KeQueryInterruptTime()) {
+        Status = STATUS_TIMEOUT;    /* a poll, or a due time already past */
+    }
+    if (Status != -1) {
+        KiExitDispatcher(OldIrql);
+        return Status;
+    }
+
+    /* Block: hook a wait block on each object and on the timer. */
+    Blocks = WaitBlockArray != NULL ? WaitBlockArray : Thread->WaitBlock;
+    for (Index = 0; Index < Count; Index++) {
+        Blocks[Index].Thread = Thread;
+        Blocks[Index].Object = Object[Index];
+        Blocks[Index].WaitKey = (USHORT)Index;
+        Blocks[Index].WaitType = (UCHAR)WaitType;
+        InsertTailList(&((PDISPATCHER_HEADER)Object[Index])->WaitListHead,
+                       &Blocks[Index].WaitListEntry);
+    }
+    Thread->WaitBlockList = Blocks;
+    Thread->WaitCount = Count;
+    if (DueTime != MAXULONG64) {
+        PKWAIT_BLOCK TimerBlock = &Thread->WaitBlock[KI_TIMER_WAIT_BLOCK];
+        ULONG_PTR Flags;
+
+        TimerBlock->Thread = Thread;
+        TimerBlock->Object = &Thread->Timer;
+        TimerBlock->WaitKey = (USHORT)STATUS_TIMEOUT;
+        TimerBlock->WaitType = WaitAny;
+        Thread->Timer.Header.SignalState = 0;
+        InsertTailList(&Thread->Timer.Header.WaitListHead, &TimerBlock->WaitListEntry);
+        Thread->WaitTimerUsed = TRUE;
+        Flags = KiDisableInterrupts();
+        KiInsertTimer(Prcb, &Thread->Timer, DueTime);
+        KiRestoreInterrupts(Flags);
+    }
+    Thread->WaitReason = (UCHAR)WaitReason;
+    Thread->WaitMode = (UCHAR)WaitMode;
+    Thread->WaitIrql = OldIrql;
+    Thread->State = Waiting;
+    KiSwapThread(Prcb, Thread);
+
+    /* Readied by KiUnwaitThread and switched back to, holding the lock. */
+    Status = Thread->WaitStatus;
+    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
+    KeLowerIrql(OldIrql);
+    return Status;
+}
+
+/* See KipWait for the IRQL rules. */
 NTSTATUS NTAPI
 KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode,
                       BOOLEAN Alertable, PLARGE_INTEGER Timeout)
 {
-    PDISPATCHER_HEADER Header = Object;
-    KIRQL Irql = KeGetCurrentIrql();
+    UNREFERENCED_PARAMETER(Alertable);
+    if (!KipIsDispatcherObject(Object)) {
+        DbgPrint("KeWaitForSingleObject: %p from %pS is not an event, semaphore, mutex, timer "
+                 "or thread (type %u)\n", Object, __builtin_return_address(0),
+                 Object != NULL ? ((PDISPATCHER_HEADER)Object)->Type : 0);
+        return STATUS_INVALID_PARAMETER_1;
+    }
+    return KipWait(1, &Object, WaitAny, WaitReason, WaitMode, Timeout, NULL, Object,
+                   __builtin_return_address(0));
+}
+
+/* See KipWait for the IRQL rules. More objects than the wait blocks can
+ * hold stop the machine as on Windows: MAXIMUM_WAIT_OBJECTS_EXCEEDED, P1
+ * the count, P2 the wait block array (0: none given), P3 the limit that
+ * was passed, P4 the caller. */
+NTSTATUS NTAPI
+KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE WaitType,
+                         KWAIT_REASON WaitReason, KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                         PLARGE_INTEGER Timeout, PKWAIT_BLOCK WaitBlockArray)
+{
+    PVOID Caller = __builtin_return_address(0);
+    ULONG Index, Other;
+
+    UNREFERENCED_PARAMETER(Alertable);
+    if (Count > MAXIMUM_WAIT_OBJECTS || (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == NULL)) {
+        DbgPrint("KeWaitForMultipleObjects: %u objects from %pS; the limit is %u, and %u "
+                 "without a WaitBlockArray\n", Count, Caller, MAXIMUM_WAIT_OBJECTS,
+                 THREAD_WAIT_OBJECTS);
+        KeBugCheckEx(MAXIMUM_WAIT_OBJECTS_EXCEEDED, Count, (ULONG_PTR)WaitBlockArray,
+                     Count > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : THREAD_WAIT_OBJECTS,
+                     (ULONG_PTR)Caller);
+    }
+    if (Count == 0 || Object == NULL || (WaitType != WaitAll && WaitType != WaitAny)) {
+        DbgPrint("KeWaitForMultipleObjects: from %pS: %s\n", Caller,
+                 Count == 0 || Object == NULL ? "no objects to wait for"
+                                              : "WaitType is neither WaitAll nor WaitAny");
+        return Count == 0 ? STATUS_INVALID_PARAMETER_1
+                          : Object == NULL ? STATUS_INVALID_PARAMETER_2
+                                           : STATUS_INVALID_PARAMETER_3;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        if (!KipIsDispatcherObject(Object[Index])) {
+            DbgPrint("KeWaitForMultipleObjects: object %u (%p) from %pS is not an event, "
+                     "semaphore, mutex, timer or thread\n", Index, Object[Index], Caller);
+            return STATUS_INVALID_PARAMETER_2;
+        }
+        /* WaitAll would satisfy a repeated object twice at once. */
+        for (Other = 0; WaitType == WaitAll && Other < Index; Other++) {
+            if (Object[Other] == Object[Index]) {
+                DbgPrint("KeWaitForMultipleObjects: WaitAll from %pS names %p twice (%u and "
+                         "%u)\n", Caller, Object[Index], Other, Index);
+                return STATUS_INVALID_PARAMETER_MIX;
+            }
+        }
+    }
+    return KipWait(Count, Object, WaitType, WaitReason, WaitMode, Timeout, WaitBlockArray,
+                   Object, Caller);
+}
+
+/* Zero: the current thread goes behind the ready threads of its priority. */
+static VOID
+KipYield(VOID)
+{
     PKPRCB Prcb = KeGetCurrentPrcb();
-    KTIMER TimeoutTimer;
-    ULONG_PTR Flags;
+    PKTHREAD Thread = Prcb->CurrentThread;
+    KIRQL OldIrql = KiAcquireDispatcherLock();
+    ULONG Priority;
+
+    if (Prcb->NextThread == NULL) {
+        PLIST_ENTRY Entry =
+            KiReadyQueuesRemoveHighest(&Prcb->ReadyQueues, (ULONG)Thread->Priority, &Priority);
+
+        if (Entry != NULL) {
+            Prcb->NextThread = CONTAINING_RECORD(Entry, KTHREAD, ReadyListEntry);
+            Prcb->NextThread->State = Standby;
+        }
+    }
+    if (Prcb->NextThread != NULL) {
+        Thread->State = Ready;
+        KiReadyQueuesInsert(&Prcb->ReadyQueues, &Thread->ReadyListEntry, Thread->Priority,
+                            FALSE);
+        KiSwapThread(Prcb, Thread);
+    }
+    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
+    KeLowerIrql(OldIrql);
+}
+
+/* IRQL <= APC_LEVEL. */
+NTSTATUS NTAPI
+KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Interval)
+{
     NTSTATUS Status;
 
-    UNREFERENCED_PARAMETER(WaitReason);
-    UNREFERENCED_PARAMETER(WaitMode);
     UNREFERENCED_PARAMETER(Alertable);
-    if (Irql > APC_LEVEL && (Timeout == NULL || Timeout->QuadPart != 0)) {
-        DbgPrint("KeWaitForSingleObject: waiting on %p at IRQL %u with %s timeout from %pS; "
-                 "only a zero timeout may be used above APC_LEVEL\n",
-                 Object, Irql, Timeout == NULL ? "no" : "a non-zero",
-                 __builtin_return_address(0));
-        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)Object, Irql, 0,
-                     (ULONG_PTR)__builtin_return_address(0));
+    if (Interval == NULL) {
+        DbgPrint("KeDelayExecutionThread: no Interval from %pS\n", __builtin_return_address(0));
+        return STATUS_INVALID_PARAMETER_3;
     }
-    if (Header == NULL ||
-        (Header->Type != KI_EVENT_NOTIFICATION_OBJECT &&
-         Header->Type != KI_EVENT_SYNCHRONIZATION_OBJECT &&
-         Header->Type != KI_TIMER_NOTIFICATION_OBJECT &&
-         Header->Type != KI_TIMER_SYNCHRONIZATION_OBJECT)) {
-        DbgPrint("KeWaitForSingleObject: %p is not an event or a timer (type %u); only those "
-                 "can be waited on until threads exist\n",
-                 Object, Header != NULL ? Header->Type : 0);
-        return STATUS_INVALID_PARAMETER;
-    }
-
-    Flags = KiDisableInterrupts();
-    if (KipTrySatisfyWait(Header)) {
-        KiRestoreInterrupts(Flags);
+    if (Interval->QuadPart == 0 && KiCurrentThread() != NULL) {
+        KipYield();
         return STATUS_SUCCESS;
     }
-    if (Timeout != NULL && Timeout->QuadPart == 0) {
-        KiRestoreInterrupts(Flags);
-        return STATUS_TIMEOUT;
+    Status = KipWait(0, NULL, WaitAny, DelayExecution, WaitMode, Interval, NULL, Interval,
+                     __builtin_return_address(0));
+    /* The timer ending the wait is the point of a delay. */
+    return Status == STATUS_TIMEOUT ? STATUS_SUCCESS : Status;
+}
+
+/* Lock held, raised from OldIrql. */
+VOID
+KiExitDispatcherOrKeepForWait(KIRQL OldIrql, BOOLEAN Wait)
+{
+    PKTHREAD Thread = KiCurrentThread();
+
+    if (Wait && Thread != NULL) {
+        Thread->WaitNext = TRUE;
+        Thread->WaitIrql = OldIrql;
+        return;
     }
-    if (Timeout != NULL) {
-        KeInitializeTimer(&TimeoutTimer);
-        KiInsertTimer(Prcb, &TimeoutTimer,
-                      KiDueTimeToInterruptTime(Timeout->QuadPart, KeQueryInterruptTime(),
-                                               KiBootSystemTime));
-    }
-    for (;;) {
-        if (KipTrySatisfyWait(Header)) {
-            Status = STATUS_SUCCESS;
-            break;
-        }
-        if (Timeout != NULL && TimeoutTimer.Header.SignalState != 0) {
-            Status = STATUS_TIMEOUT;
-            break;
-        }
-        /* STI's one-instruction shadow keeps an interrupt from slipping in
-         * between the check above and HLT (Intel SDM Vol. 2B, STI). */
-        __asm__ __volatile__("sti; hlt; cli" : : : "memory");
-    }
-    if (Timeout != NULL && TimeoutTimer.TimerListEntry.Flink != NULL) {
-        RemoveEntryList(&TimeoutTimer.TimerListEntry);
-    }
-    KiRestoreInterrupts(Flags);
-    return Status;
+    KiExitDispatcher(OldIrql);
 }
