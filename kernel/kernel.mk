@@ -21,3 +21,5 @@ KERNEL_SRCS += kernel/ke/timemath.c kernel/ke/timerq.c kernel/ke/time.c kernel/k
 KERNEL_SRCS += kernel/ke/readyq.c kernel/ke/sched.c kernel/ke/thread.c kernel/ke/ctxswap.asm \
 	kernel/ke/event.c kernel/ke/semaphore.c kernel/ke/mutex.c kernel/ob/object.c kernel/ob/handle.c \
 	kernel/ps/thread.c kernel/ps/psinit.c
+# Buffers for direct I/O: MDLs and probes (the file-API part of issue 5).
+KERNEL_SRCS += kernel/mm/mdl.c kernel/mm/probe.c
