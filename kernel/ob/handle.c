@@ -225,6 +225,7 @@ ZwClose(HANDLE Handle)
     POBP_HANDLE_ENTRY Entry;
     POBJECT_HEADER Header;
     PVOID Object;
+    LONG_PTR HandlesLeft;
     KIRQL OldIrql;
     ULONG Index;
 
@@ -246,8 +247,11 @@ ZwClose(HANDLE Handle)
     KeReleaseSpinLock(&ObpKernelHandleTable.Lock, OldIrql);
 
     Header = OBJECT_TO_OBJECT_HEADER(Object);
-    __atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
+    HandlesLeft = __atomic_sub_fetch(&Header->HandleCount, 1, __ATOMIC_RELAXED);
     __atomic_sub_fetch(&Header->Type->TotalNumberOfHandles, 1, __ATOMIC_RELAXED);
+    if (Header->Type->CloseProcedure != NULL) {
+        Header->Type->CloseProcedure(Object, HandlesLeft);
+    }
     ObfDereferenceObject(Object);
     return STATUS_SUCCESS;
 }

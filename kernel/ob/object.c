@@ -17,6 +17,7 @@ ObpInitializeObjectType(POBJECT_TYPE Type, PCSTR Name, ULONG PoolTag,
     Type->Name = Name;
     Type->PoolTag = PoolTag;
     Type->DeleteProcedure = DeleteProcedure;
+    Type->CloseProcedure = NULL;
     Type->TotalNumberOfObjects = 0;
     Type->TotalNumberOfHandles = 0;
 }

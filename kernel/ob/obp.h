@@ -20,11 +20,16 @@
 #include <wdm.h>
 
 typedef VOID OB_DELETE_METHOD(_In_ PVOID Object);
+/* Called by ZwClose once a handle to Object is gone, with the handles that
+ * remain, before the handle's reference is released (the file API sends
+ * IRP_MJ_CLEANUP when none remain). PASSIVE_LEVEL. */
+typedef VOID OB_CLOSE_METHOD(_In_ PVOID Object, _In_ LONG_PTR HandlesLeft);
 
 typedef struct _OBJECT_TYPE {
     PCSTR Name;                         /* for messages: "Thread" */
     ULONG PoolTag;
     OB_DELETE_METHOD *DeleteProcedure;  /* may be NULL */
+    OB_CLOSE_METHOD *CloseProcedure;    /* may be NULL; set after ObpInitializeObjectType */
     volatile LONG TotalNumberOfObjects;
     volatile LONG TotalNumberOfHandles;
 } OBJECT_TYPE;
