@@ -16,17 +16,6 @@ KiReadyQueuesInitialize(PKI_READY_QUEUES Queues)
 }
 
 VOID
-KiReadyQueuesInsert(PKI_READY_QUEUES Queues, PLIST_ENTRY Entry, ULONG Priority, BOOLEAN AtFront)
-{
-    if (AtFront) {
-        InsertHeadList(&Queues->ListHead[Priority], Entry);
-    } else {
-        InsertTailList(&Queues->ListHead[Priority], Entry);
-    }
-    Queues->Summary |= 1U << Priority;
-}
-
-VOID
 KiReadyQueuesRemove(PKI_READY_QUEUES Queues, PLIST_ENTRY Entry, ULONG Priority)
 {
     /* RemoveEntryList says whether the list became empty. */

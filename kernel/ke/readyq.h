@@ -22,9 +22,19 @@ typedef struct _KI_READY_QUEUES {
 VOID KiReadyQueuesInitialize(_Out_ PKI_READY_QUEUES Queues);
 
 /* Links Entry at the tail of its priority's list (AtFront: at the head,
- * for a thread that was preempted and keeps its place). */
-VOID KiReadyQueuesInsert(_Inout_ PKI_READY_QUEUES Queues, _Inout_ PLIST_ENTRY Entry,
-                         ULONG Priority, BOOLEAN AtFront);
+ * for a thread that was preempted and keeps its place). Inline: it is on
+ * the path from a DPC's KeSetEvent to the woken thread. */
+FORCEINLINE VOID
+KiReadyQueuesInsert(_Inout_ PKI_READY_QUEUES Queues, _Inout_ PLIST_ENTRY Entry, ULONG Priority,
+                    BOOLEAN AtFront)
+{
+    if (AtFront) {
+        InsertHeadList(&Queues->ListHead[Priority], Entry);
+    } else {
+        InsertTailList(&Queues->ListHead[Priority], Entry);
+    }
+    Queues->Summary |= 1U << Priority;
+}
 
 /* Unlinks Entry, which is on Priority's list. */
 VOID KiReadyQueuesRemove(_Inout_ PKI_READY_QUEUES Queues, _Inout_ PLIST_ENTRY Entry,

@@ -58,43 +58,20 @@ KipSwitchToThread(PKPRCB Prcb, PKTHREAD OldThread, PKTHREAD NewThread)
 VOID
 KiRequestDispatchInterrupt(PKPRCB Prcb)
 {
-    ULONG_PTR Flags = KiDisableInterrupts();
+    ULONG_PTR Flags;
+
+    /* Inside the drain (a DPC readied a thread) nothing is needed, and
+     * nothing can clear the flag before this returns to the drain. */
+    if (Prcb->DpcRoutineActive) {
+        return;
+    }
+    Flags = KiDisableInterrupts();
 
     if (!Prcb->DpcRoutineActive && !Prcb->DpcRequested) {
         Prcb->DpcRequested = TRUE;
         HalRequestSoftwareInterrupt(DISPATCH_LEVEL);
     }
     KiRestoreInterrupts(Flags);
-}
-
-/* Lock held. */
-VOID
-KiReadyThread(PKPRCB Prcb, PKTHREAD Thread)
-{
-    PKTHREAD Next = Prcb->NextThread;
-    PKTHREAD Current = Prcb->CurrentThread;
-
-    if (Next != NULL) {
-        if (Thread->Priority > Next->Priority) {
-            /* The one that was to run next has lost nothing: it goes back
-             * to the head of its queue. */
-            Next->State = Ready;
-            KiReadyQueuesInsert(&Prcb->ReadyQueues, &Next->ReadyListEntry, Next->Priority,
-                                TRUE);
-            Thread->State = Standby;
-            Prcb->NextThread = Thread;
-            return;
-        }
-    } else if (Current->State == Running &&
-               (Current == Prcb->IdleThread || Thread->Priority > Current->Priority)) {
-        Thread->State = Standby;
-        Prcb->NextThread = Thread;
-        return;
-    }
-    /* Also when the current thread is about to wait: KiSwapThread then
-     * takes the highest one from the queues. */
-    Thread->State = Ready;
-    KiReadyQueuesInsert(&Prcb->ReadyQueues, &Thread->ReadyListEntry, Thread->Priority, FALSE);
 }
 
 /* Lock held: the current thread goes back to its ready queue and
@@ -132,21 +109,19 @@ KiSwapThread(PKPRCB Prcb, PKTHREAD Thread)
     KipSwitchToThread(Prcb, Thread, Next);
 }
 
-/* Lock held, raised from OldIrql. */
+/* Lock held, raised from OldIrql, NextThread set (KiExitDispatcher). */
 VOID
-KiExitDispatcher(KIRQL OldIrql)
+KiExitDispatcherSwitch(PKPRCB Prcb, KIRQL OldIrql)
 {
-    PKPRCB Prcb = KeGetCurrentPrcb();
-
-    if (Prcb->NextThread != NULL) {
-        if (OldIrql < DISPATCH_LEVEL) {
-            KipPreemptCurrent(Prcb, TRUE);
-        } else {
-            KiRequestDispatchInterrupt(Prcb);
-        }
+    if (OldIrql < DISPATCH_LEVEL) {
+        KipPreemptCurrent(Prcb, TRUE);
+    } else {
+        KiRequestDispatchInterrupt(Prcb);
     }
-    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
-    KeLowerIrql(OldIrql);
+    KiReleaseDispatcherLockFromDpcLevel();
+    if (OldIrql < DISPATCH_LEVEL) {
+        KeLowerIrql(OldIrql);
+    }
 }
 
 /* DISPATCH_LEVEL, interrupts off (the 0x2F handler, after its drain). */
@@ -155,7 +130,7 @@ KiDispatchInterruptSwitch(PKPRCB Prcb)
 {
     BOOLEAN QuantumEnded = Prcb->QuantumEnd;
 
-    KeAcquireSpinLockAtDpcLevel(&KiDispatcherLock);
+    KiAcquireDispatcherLockAtDpcLevel();
     if (QuantumEnded) {
         PKTHREAD Current = Prcb->CurrentThread;
 
@@ -175,28 +150,7 @@ KiDispatchInterruptSwitch(PKPRCB Prcb)
     if (Prcb->NextThread != NULL) {
         KipPreemptCurrent(Prcb, !QuantumEnded);
     }
-    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
-}
-
-/* CLOCK_LEVEL, interrupts off. */
-VOID
-KiQuantumTick(PKPRCB Prcb, ULONG64 Now)
-{
-    PKTHREAD Thread = Prcb->CurrentThread;
-    ULONG64 Elapsed = Now - Prcb->LastQuantumTime;
-
-    Prcb->LastQuantumTime = Now;
-    if (Thread == NULL || Thread == Prcb->IdleThread || Prcb->QuantumEnd) {
-        return;
-    }
-    if (Elapsed > KI_QUANTUM) {
-        Elapsed = KI_QUANTUM;
-    }
-    Thread->Quantum -= (LONG)Elapsed;
-    if (Thread->Quantum <= 0) {
-        Prcb->QuantumEnd = TRUE;
-        KiRequestDispatchInterrupt(Prcb);
-    }
+    KiReleaseDispatcherLockFromDpcLevel();
 }
 
 /* IRQL <= DISPATCH_LEVEL. */

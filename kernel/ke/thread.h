@@ -88,40 +88,126 @@ _Static_assert(offsetof(KTHREAD, Header) == 0, "a thread is a dispatcher object"
  */
 extern KSPIN_LOCK KiDispatcherLock;
 
+/* DISPATCH_LEVEL or above. The lock is taken on every wait and wake, so
+ * the uncontended case is one compare-exchange inline; anything else goes
+ * to KeAcquireSpinLockAtDpcLevel, which spins, or stops the machine when
+ * this processor already holds the lock (SPIN_LOCK_ALREADY_OWNED). */
+FORCEINLINE VOID
+KiAcquireDispatcherLockAtDpcLevel(VOID)
+{
+    ULONG_PTR Expected = 0;
+
+    if (!__atomic_compare_exchange_n(&KiDispatcherLock, &Expected,
+                                     (ULONG_PTR)KeGetPcr()->Number + 1, FALSE,
+                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        KeAcquireSpinLockAtDpcLevel(&KiDispatcherLock);
+    }
+}
+
+FORCEINLINE VOID
+KiReleaseDispatcherLockFromDpcLevel(VOID)
+{
+    __atomic_store_n(&KiDispatcherLock, 0, __ATOMIC_RELEASE);
+}
+
 /* IRQL <= DISPATCH_LEVEL: raises to DISPATCH_LEVEL and takes the lock. */
 FORCEINLINE KIRQL
 KiAcquireDispatcherLock(VOID)
 {
     KIRQL OldIrql = KfRaiseIrql(DISPATCH_LEVEL);
 
-    KeAcquireSpinLockAtDpcLevel(&KiDispatcherLock);
+    KiAcquireDispatcherLockAtDpcLevel();
     return OldIrql;
 }
+
+/* The part of KiExitDispatcher that switches or asks for a switch. */
+VOID KiExitDispatcherSwitch(PKPRCB Prcb, KIRQL OldIrql);
 
 /* Releases the lock and returns to OldIrql, switching first to a thread
  * the caller made ready if it should preempt: at once when OldIrql is
  * below DISPATCH_LEVEL, else through the DISPATCH_LEVEL software interrupt
- * once the IRQL drops. */
-VOID KiExitDispatcher(KIRQL OldIrql);
+ * once the IRQL drops - or, from inside a DPC, by the drain that runs it,
+ * which checks NextThread when it ends (no request needed). Inline: it
+ * ends every KeSetEvent. */
+FORCEINLINE VOID
+KiExitDispatcher(KIRQL OldIrql)
+{
+    PKPRCB Prcb = KeGetCurrentPrcb();
+
+    if (Prcb->NextThread != NULL && (OldIrql < DISPATCH_LEVEL || !Prcb->DpcRoutineActive)) {
+        KiExitDispatcherSwitch(Prcb, OldIrql);
+        return;
+    }
+    KiReleaseDispatcherLockFromDpcLevel();
+    if (OldIrql < DISPATCH_LEVEL) {
+        KeLowerIrql(OldIrql);
+    }
+}
 
 /* ---------------------------------------------------------------------------
  * The scheduler (sched.c). All with the dispatcher lock held.
  */
 /* Makes Thread ready: the processor's next thread if it should preempt the
- * current one, else the tail of its ready queue. */
-VOID KiReadyThread(PKPRCB Prcb, PKTHREAD Thread);
+ * current one, else the tail of its ready queue. Inline: it is on the
+ * path from a DPC's KeSetEvent to the woken thread. */
+FORCEINLINE VOID
+KiReadyThread(PKPRCB Prcb, PKTHREAD Thread)
+{
+    PKTHREAD Next = Prcb->NextThread;
+    PKTHREAD Current = Prcb->CurrentThread;
+
+    if (Next != NULL) {
+        if (Thread->Priority > Next->Priority) {
+            /* The one that was to run next has lost nothing: it goes back
+             * to the head of its queue. */
+            Next->State = Ready;
+            KiReadyQueuesInsert(&Prcb->ReadyQueues, &Next->ReadyListEntry, Next->Priority,
+                                TRUE);
+            Thread->State = Standby;
+            Prcb->NextThread = Thread;
+            return;
+        }
+    } else if (Current->State == Running &&
+               (Current == Prcb->IdleThread || Thread->Priority > Current->Priority)) {
+        Thread->State = Standby;
+        Prcb->NextThread = Thread;
+        return;
+    }
+    /* Also when the current thread is about to wait: KiSwapThread then
+     * takes the highest one from the queues. */
+    Thread->State = Ready;
+    KiReadyQueuesInsert(&Prcb->ReadyQueues, &Thread->ReadyListEntry, Thread->Priority, FALSE);
+}
 /* The current thread, already Waiting or Terminated, gives up the
  * processor; returns when it runs again (still holding the lock). */
 VOID KiSwapThread(PKPRCB Prcb, PKTHREAD Thread);
 /* From KiDispatchInterruptHandler after the DPC drain, interrupts off:
  * switches to NextThread or, at quantum end, to an equal-priority thread. */
 VOID KiDispatchInterruptSwitch(PKPRCB Prcb);
-/* From the clock interrupt (CLOCK_LEVEL, interrupts off): charges the
- * current thread the time since the last tick. */
-VOID KiQuantumTick(PKPRCB Prcb, ULONG64 Now);
 /* Requests the DISPATCH_LEVEL software interrupt unless a drain, which
  * checks NextThread when it ends, is running or requested. Any IRQL. */
 VOID KiRequestDispatchInterrupt(PKPRCB Prcb);
+
+/* From the clock interrupt (CLOCK_LEVEL, interrupts off): charges the
+ * current thread the time since the last clock interrupt; at the end of
+ * its quantum the 0x2F handler gives an equal-priority thread its turn.
+ * Inline: it runs on every clock interrupt, in front of every DPC. */
+FORCEINLINE VOID
+KiQuantumTick(PKPRCB Prcb, ULONG64 Now)
+{
+    PKTHREAD Thread = Prcb->CurrentThread;
+    ULONG64 Elapsed = Now - Prcb->LastQuantumTime;
+
+    Prcb->LastQuantumTime = Now;
+    if (Thread == NULL || Thread == Prcb->IdleThread || Prcb->QuantumEnd) {
+        return;
+    }
+    Thread->Quantum -= Elapsed > KI_QUANTUM ? (LONG)KI_QUANTUM : (LONG)Elapsed;
+    if (Thread->Quantum <= 0) {
+        Prcb->QuantumEnd = TRUE;
+        KiRequestDispatchInterrupt(Prcb);
+    }
+}
 
 /* Makes BootThread (already filled in, running on the boot stack) the
  * current thread and IdleThread the processor's idle thread; from here on
@@ -163,17 +249,27 @@ VOID KiThreadStartupRelease(VOID);
  */
 /* Object was signaled: ends the waits it now satisfies, in arrival order. */
 VOID KiWaitTest(PKPRCB Prcb, PDISPATCHER_HEADER Object);
-/* Ends Thread's wait with WaitStatus and makes it ready. */
-VOID KiUnwaitThread(PKPRCB Prcb, PKTHREAD Thread, NTSTATUS WaitStatus);
-/* KeSetEvent and friends with Wait TRUE: keeps the lock for the wait that
- * must follow; otherwise KiExitDispatcher. */
-VOID KiExitDispatcherOrKeepForWait(KIRQL OldIrql, BOOLEAN Wait);
 
 /* The current thread; NULL until KiInitializeScheduler. */
 FORCEINLINE PKTHREAD
 KiCurrentThread(VOID)
 {
     return KeGetCurrentPrcb()->CurrentThread;
+}
+
+/* KeSetEvent and friends with Wait TRUE: keeps the lock for the wait that
+ * must follow; otherwise KiExitDispatcher. */
+FORCEINLINE VOID
+KiExitDispatcherOrKeepForWait(KIRQL OldIrql, BOOLEAN Wait)
+{
+    PKTHREAD Thread;
+
+    if (Wait && (Thread = KiCurrentThread()) != NULL) {
+        Thread->WaitNext = TRUE;
+        Thread->WaitIrql = OldIrql;
+        return;
+    }
+    KiExitDispatcher(OldIrql);
 }
 
 #endif /* KESTREL_KERNEL_KE_THREAD_H */

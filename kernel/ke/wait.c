@@ -20,7 +20,7 @@
  * dispatcher lock: it walks the object's list in arrival order and, while
  * the object stays signaled, ends each wait it satisfies - WaitAny at once,
  * WaitAll only if every object of that wait is signaled too. Ending a wait
- * (KiUnwaitThread) unhooks all the thread's blocks, disarms its timer and
+ * (KipUnwaitThread) unhooks all the thread's blocks, disarms its timer and
  * makes it ready; the thread's own KeWaitFor... call then returns
  * WaitStatus. Satisfying a wait has each object's side effect: a
  * synchronization event or timer resets, a semaphore's count drops, a
@@ -43,7 +43,7 @@ KipIsSignaled(PDISPATCHER_HEADER Object, PKTHREAD Thread)
 
 /* Lock held; the object is signaled for Thread. Applies the object's side
  * effect; returns STATUS_ABANDONED for an abandoned mutex, else 0. */
-static NTSTATUS
+FORCEINLINE NTSTATUS
 KipWaitSatisfy(PDISPATCHER_HEADER Object, PKTHREAD Thread)
 {
     PKMUTANT Mutant;
@@ -148,9 +148,9 @@ KipTrySatisfy(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, PKTHREAD Thread)
     return -1;
 }
 
-/* Lock held. */
-VOID
-KiUnwaitThread(PKPRCB Prcb, PKTHREAD Thread, NTSTATUS WaitStatus)
+/* Lock held. Ends Thread's wait with WaitStatus and makes it ready. */
+FORCEINLINE VOID
+KipUnwaitThread(PKPRCB Prcb, PKTHREAD Thread, NTSTATUS WaitStatus)
 {
     PKWAIT_BLOCK Block = Thread->WaitBlockList;
     ULONG Index;
@@ -194,7 +194,7 @@ KiWaitTest(PKPRCB Prcb, PDISPATCHER_HEADER Object)
             }
             Status = KipSatisfyAllBlocks(Thread);
         }
-        KiUnwaitThread(Prcb, Thread, Status);
+        KipUnwaitThread(Prcb, Thread, Status);
         /* The unwait may have unhooked the next block too (the same thread
          * waiting twice on this object): start over from the head. */
         Entry = Object->WaitListHead.Flink;
@@ -331,9 +331,9 @@ KipWait(ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason
     Thread->State = Waiting;
     KiSwapThread(Prcb, Thread);
 
-    /* Readied by KiUnwaitThread and switched back to, holding the lock. */
+    /* Readied by KipUnwaitThread and switched back to, holding the lock. */
     Status = Thread->WaitStatus;
-    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
+    KiReleaseDispatcherLockFromDpcLevel();
     KeLowerIrql(OldIrql);
     return Status;
 }
@@ -426,7 +426,7 @@ KipYield(VOID)
                             FALSE);
         KiSwapThread(Prcb, Thread);
     }
-    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
+    KiReleaseDispatcherLockFromDpcLevel();
     KeLowerIrql(OldIrql);
 }
 
@@ -449,18 +449,4 @@ KeDelayExecutionThread(KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEG
                      __builtin_return_address(0));
     /* The timer ending the wait is the point of a delay. */
     return Status == STATUS_TIMEOUT ? STATUS_SUCCESS : Status;
-}
-
-/* Lock held, raised from OldIrql. */
-VOID
-KiExitDispatcherOrKeepForWait(KIRQL OldIrql, BOOLEAN Wait)
-{
-    PKTHREAD Thread = KiCurrentThread();
-
-    if (Wait && Thread != NULL) {
-        Thread->WaitNext = TRUE;
-        Thread->WaitIrql = OldIrql;
-        return;
-    }
-    KiExitDispatcher(OldIrql);
 }
