@@ -104,7 +104,7 @@ KiStartThread(PKTHREAD Thread)
 VOID
 KiThreadStartupRelease(VOID)
 {
-    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
+    KiReleaseDispatcherLockFromDpcLevel();
     __asm__ __volatile__("sti" : : : "memory");
     KeLowerIrql(PASSIVE_LEVEL);
 }

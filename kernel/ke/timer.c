@@ -151,7 +151,7 @@ KiTimerExpiration(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1,
     ULONG64 Now;
     PKTIMER Timer;
 
-    KeAcquireSpinLockAtDpcLevel(&KiDispatcherLock);
+    KiAcquireDispatcherLockAtDpcLevel();
     Flags = KiDisableInterrupts();
     Now = KeQueryInterruptTime();
 
@@ -178,5 +178,5 @@ KiTimerExpiration(PKDPC Dpc, PVOID DeferredContext, PVOID SystemArgument1,
     }
     KiSetClockDeadline(Prcb, KiTimerQueueFirstDue(&Prcb->TimerListHead));
     KiRestoreInterrupts(Flags);
-    KeReleaseSpinLockFromDpcLevel(&KiDispatcherLock);
+    KiReleaseDispatcherLockFromDpcLevel();
 }
