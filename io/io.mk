@@ -1,3 +1,4 @@
 # io/: the I/O manager, PnP and power (issue 5 and 6).
 KERNEL_SRCS += io/interrupt.c
 KERNEL_SRCS += io/notimpl.c
+KERNEL_SRCS += io/device.c io/driver.c io/symlink.c io/reinit.c io/ioinit.c

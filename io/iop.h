@@ -5,6 +5,7 @@
 #define KESTREL_IO_IOP_H
 
 #include <wdm.h>
+#include "kernel/ob/namespace.h"
 
 /*
  * The translated interrupt resource of a physical device object, what
@@ -24,5 +25,137 @@ typedef struct _IOP_INTERRUPT_RESOURCE {
 
 NTSTATUS IopSetDeviceInterruptResource(_In_ PDEVICE_OBJECT PhysicalDeviceObject,
                                        _In_ const IOP_INTERRUPT_RESOURCE *Resource);
+
+/* ===========================================================================
+ * Driver and device objects (io/driver.c, io/device.c, io/ioinit.c).
+ * =========================================================================== */
+
+#define IOP_DRIVER_TAG 'vrDI'           /* driver names, registry paths, extensions */
+#define IOP_DEVICE_TAG 'veDI'           /* device objects (with their extensions) */
+#define IOP_REINIT_TAG 'niRI'
+
+/* The Windows KOBJECTS value KeInitializeDeviceQueue stores in Type. */
+#define IOP_DEVICE_QUEUE_OBJECT 20
+
+/*
+ * Verifier checks of the object layer: bugcheck DRIVER_VERIFIER_IOMANAGER_VIOLATION
+ * (0xC9) with parameter 1 below. Windows documents parameter-1 values up to
+ * 0x2xx for its own checks; Kestrel's own checks use 0x1000 and up, so that
+ * a value never means two things. (IRP checks that Windows documents use
+ * Windows' values; new Kestrel-only checks take the next free 0x10xx.)
+ */
+#define IOP_VERIFIER_DELETE_ATTACHED_DEVICE 0x1001  /* P2 device, P3 device attached above, P4 driver */
+#define IOP_VERIFIER_DELETE_DEVICE_STILL_ATTACHED 0x1002  /* P2 device, P3 lower device, P4 driver */
+#define IOP_VERIFIER_DEVICES_LEFT_AT_UNLOAD 0x1003  /* P2 driver, P3 first device left */
+
+/* DEVOBJ_EXTENSION.ExtensionFlags (the WDK's private DOE_* values). */
+#define DOE_UNLOAD_PENDING 0x00000001
+#define DOE_DELETE_PENDING 0x00000002
+
+/* The body of a driver object: what drivers see, then the I/O manager's
+ * own part. */
+typedef struct _IOP_DRIVER_BODY {
+    DRIVER_OBJECT DriverObject;
+    DRIVER_EXTENSION DriverExtension;
+    LIST_ENTRY ClientExtensions;        /* IoAllocateDriverObjectExtension blocks */
+    LIST_ENTRY DriverLink;              /* IopLoadedDrivers */
+} IOP_DRIVER_BODY, *PIOP_DRIVER_BODY;
+
+/* One entry of the table the build generates from drivers/.../driver.mk
+ * (build/drivers.gen.c): the name is Xxx in \Driver\Xxx, the entry point
+ * is the driver's DriverEntry, renamed XxxDriverEntry at build time. */
+typedef struct _IOP_BUILTIN_DRIVER {
+    PCWSTR Name;
+    PDRIVER_INITIALIZE DriverEntry;
+} IOP_BUILTIN_DRIVER;
+
+extern const IOP_BUILTIN_DRIVER IopBuiltinDrivers[];   /* ends with { NULL, NULL } */
+
+/* The I/O manager's object types. */
+extern OBJECT_TYPE IopDeviceObjectType;
+extern OBJECT_TYPE IopDriverObjectType;
+
+/* Guards device stacks (AttachedDevice/AttachedTo), drivers' device lists
+ * and driver extensions. Held briefly at DISPATCH_LEVEL; never across a
+ * call into a driver. */
+extern KSPIN_LOCK IopDatabaseLock;
+
+/* Boot: object types, built-in drivers' DriverEntry, then reinitialization
+ * routines. PASSIVE_LEVEL, after ObInitializeNamespace. */
+VOID IoInitSystem(VOID);
+VOID IopInitializeDriverObjects(VOID);
+VOID IopInitializeDeviceObjects(VOID);
+VOID IopInitializeReinitialization(VOID);
+
+/*
+ * Creates \Driver\<Name>, calls DriverEntry(DriverObject, RegistryPath
+ * "\Registry\Machine\System\CurrentControlSet\Services\<Name>") at
+ * PASSIVE_LEVEL and, when it succeeds, clears DO_DEVICE_INITIALIZING on the
+ * devices it created and returns the driver object (its reference is the
+ * "loaded" reference IopUnloadDriver releases). When DriverEntry fails, the
+ * failure is printed with the driver's name, devices it left are deleted,
+ * the driver object goes, and DriverEntry's status is returned.
+ */
+NTSTATUS IopLoadDriver(_In_ PCWSTR Name, _In_ PDRIVER_INITIALIZE DriverEntry,
+                       _Out_opt_ PDRIVER_OBJECT *DriverObject);
+
+/* Loads every entry of IopBuiltinDrivers, then runs the reinitialization
+ * routines they registered. PASSIVE_LEVEL. */
+VOID IopInitializeBuiltinDrivers(VOID);
+
+/* Calls the registered reinitialization routines, in registration order,
+ * until none is registered any more (a routine that registers again is
+ * called again, with Count one higher). PASSIVE_LEVEL. */
+VOID IopCallDriverReinitializationRoutines(VOID);
+
+/*
+ * Unloads a driver: refused (STATUS_INVALID_DEVICE_REQUEST, with a message)
+ * when it has no DriverUnload, and (STATUS_DEVICE_BUSY, with a message
+ * naming the device) while any of its devices has open handles, i.e. a
+ * non-zero DEVICE_OBJECT.ReferenceCount (the file API counts opens there,
+ * with IopIncrementDeviceOpenCount/IopDecrementDeviceOpenCount). Otherwise
+ * calls DriverUnload, which must have deleted every device of the driver
+ * (DRIVER_VERIFIER_IOMANAGER_VIOLATION IOP_VERIFIER_DEVICES_LEFT_AT_UNLOAD
+ * if not), removes \Driver\<Name> and releases the loaded reference.
+ * PASSIVE_LEVEL.
+ */
+NTSTATUS IopUnloadDriver(_In_ PDRIVER_OBJECT DriverObject);
+
+/* Finds \Driver\<Name> (referenced), or NULL. */
+PDRIVER_OBJECT IopReferenceDriverByName(_In_ PCWSTR Name);
+
+/* The default of every MajorFunction entry: completes the IRP with
+ * STATUS_INVALID_DEVICE_REQUEST. */
+DRIVER_DISPATCH IopInvalidDeviceRequest;
+
+/* Open handles on a device: the file API calls these when an
+ * IRP_MJ_CREATE succeeds and when the file object's IRP_MJ_CLOSE is done.
+ * Any IRQL. */
+FORCEINLINE VOID
+IopIncrementDeviceOpenCount(PDEVICE_OBJECT DeviceObject)
+{
+    InterlockedIncrement(&DeviceObject->ReferenceCount);
+}
+
+FORCEINLINE VOID
+IopDecrementDeviceOpenCount(PDEVICE_OBJECT DeviceObject)
+{
+    InterlockedDecrement(&DeviceObject->ReferenceCount);
+}
+
+/* The DEVOBJ_EXTENSION of a device. */
+FORCEINLINE PDEVOBJ_EXTENSION
+IopDeviceExtension(PDEVICE_OBJECT DeviceObject)
+{
+    return DeviceObject->DeviceObjectExtension;
+}
+
+/* ===========================================================================
+ * Queues and timers (io/iotimer.c).
+ * =========================================================================== */
+
+/* IoDeleteDevice calls this (PASSIVE_LEVEL): unlinks and frees the
+ * device's IO_TIMER, if IoInitializeTimer gave it one. */
+VOID IopDeleteDeviceTimer(_In_ PDEVICE_OBJECT DeviceObject);
 
 #endif /* KESTREL_IO_IOP_H */

@@ -10,123 +10,13 @@
 #include <wdm.h>
 #include "kernel/ke/ki.h"
 
-/* ---- Driver and device objects, the namespace (io/driver.c, io/device.c, io/symlink.c) ---- */
-
-NTSTATUS NTAPI
-IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize, PUNICODE_STRING DeviceName,
-               DEVICE_TYPE DeviceType, ULONG DeviceCharacteristics, BOOLEAN Exclusive,
-               PDEVICE_OBJECT *DeviceObject)
-{
-    KiNotImplemented("IoCreateDevice");
-}
-
-VOID NTAPI
-IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
-{
-    KiNotImplemented("IoDeleteDevice");
-}
-
-PDEVICE_OBJECT NTAPI
-IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
-{
-    KiNotImplemented("IoAttachDeviceToDeviceStack");
-}
-
-NTSTATUS NTAPI
-IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice,
-                                PDEVICE_OBJECT *AttachedToDeviceObject)
-{
-    KiNotImplemented("IoAttachDeviceToDeviceStackSafe");
-}
-
-NTSTATUS NTAPI
-IoAttachDevice(PDEVICE_OBJECT SourceDevice, PUNICODE_STRING TargetDevice,
-               PDEVICE_OBJECT *AttachedDevice)
-{
-    KiNotImplemented("IoAttachDevice");
-}
-
-VOID NTAPI
-IoDetachDevice(PDEVICE_OBJECT TargetDevice)
-{
-    KiNotImplemented("IoDetachDevice");
-}
-
-PDEVICE_OBJECT NTAPI
-IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject)
-{
-    KiNotImplemented("IoGetAttachedDevice");
-}
-
-PDEVICE_OBJECT NTAPI
-IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
-{
-    KiNotImplemented("IoGetAttachedDeviceReference");
-}
-
-PDEVICE_OBJECT NTAPI
-IoGetLowerDeviceObject(PDEVICE_OBJECT DeviceObject)
-{
-    KiNotImplemented("IoGetLowerDeviceObject");
-}
-
-PDEVICE_OBJECT NTAPI
-IoGetRelatedDeviceObject(PFILE_OBJECT FileObject)
-{
-    KiNotImplemented("IoGetRelatedDeviceObject");
-}
+/* ---- Driver and device objects: needs a FILE_OBJECT (the file API) ---- */
 
 NTSTATUS NTAPI
 IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess,
                          PFILE_OBJECT *FileObject, PDEVICE_OBJECT *DeviceObject)
 {
     KiNotImplemented("IoGetDeviceObjectPointer");
-}
-
-NTSTATUS NTAPI
-IoCreateSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
-{
-    KiNotImplemented("IoCreateSymbolicLink");
-}
-
-NTSTATUS NTAPI
-IoCreateUnprotectedSymbolicLink(PUNICODE_STRING SymbolicLinkName, PUNICODE_STRING DeviceName)
-{
-    KiNotImplemented("IoCreateUnprotectedSymbolicLink");
-}
-
-NTSTATUS NTAPI
-IoDeleteSymbolicLink(PUNICODE_STRING SymbolicLinkName)
-{
-    KiNotImplemented("IoDeleteSymbolicLink");
-}
-
-VOID NTAPI
-IoRegisterDriverReinitialization(PDRIVER_OBJECT DriverObject,
-                                 PDRIVER_REINITIALIZE DriverReinitializationRoutine, PVOID Context)
-{
-    KiNotImplemented("IoRegisterDriverReinitialization");
-}
-
-VOID NTAPI
-IoRegisterBootDriverReinitialization(PDRIVER_OBJECT DriverObject,
-                                     PDRIVER_REINITIALIZE DriverReinitializationRoutine,
-                                     PVOID Context)
-{
-    KiNotImplemented("IoRegisterBootDriverReinitialization");
-}
-
-NTSTATUS NTAPI
-IoAllocateDriverObjectExtension(PDRIVER_OBJECT DriverObject, PVOID ClientIdentificationAddress,
-                                ULONG DriverObjectExtensionSize, PVOID *DriverObjectExtension)
-{
-    KiNotImplemented("IoAllocateDriverObjectExtension");
-}
-
-PVOID NTAPI
-IoGetDriverObjectExtension(PDRIVER_OBJECT DriverObject, PVOID ClientIdentificationAddress)
-{
-    KiNotImplemented("IoGetDriverObjectExtension");
 }
 
 /* ---- IRPs (io/irp.c) ---- */

@@ -23,3 +23,5 @@ KERNEL_SRCS += kernel/ke/readyq.c kernel/ke/sched.c kernel/ke/thread.c kernel/ke
 	kernel/ps/thread.c kernel/ps/psinit.c
 # Buffers for direct I/O: MDLs and probes (the file-API part of issue 5).
 KERNEL_SRCS += kernel/mm/mdl.c kernel/mm/probe.c
+# The object namespace: directories, names, symbolic links.
+KERNEL_SRCS += kernel/ob/namespace.c kernel/ob/symlink.c

@@ -12,6 +12,8 @@
 #include "kernel/mm/mi.h"
 #include "kernel/ke/dispatcher.h"
 #include "kernel/mm/pool.h"
+#include "kernel/ob/namespace.h"
+#include "io/iop.h"
 #include "kernel/ob/obp.h"
 #include "kernel/ps/psp.h"
 #include "tests/kernel/ktest.h"
@@ -119,6 +121,10 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     PsInitializeSystem();
     /* Interrupts on, at PASSIVE_LEVEL: only what is connected can arrive. */
     __asm__ __volatile__("sti" : : : "memory");
+    /* The object namespace: \Device, \Driver, \?? and the \DosDevices link. */
+    ObInitializeNamespace();
+    /* The I/O manager: device and driver objects, every built-in driver's DriverEntry. */
+    IoInitSystem();
 
     KipFinishBoot();
 }

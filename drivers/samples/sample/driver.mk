@@ -1,0 +1,2 @@
+DRIVER_NAME := Sample
+DRIVER_SRCS += drivers/samples/sample/driver.c
