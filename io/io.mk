@@ -2,3 +2,4 @@
 KERNEL_SRCS += io/interrupt.c
 KERNEL_SRCS += io/notimpl.c
 KERNEL_SRCS += io/device.c io/driver.c io/symlink.c io/reinit.c io/ioinit.c
+KERNEL_SRCS += io/cancel.c io/csq.c io/startio.c io/iotimer.c io/remlock.c

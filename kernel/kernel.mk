@@ -25,3 +25,5 @@ KERNEL_SRCS += kernel/ke/readyq.c kernel/ke/sched.c kernel/ke/thread.c kernel/ke
 KERNEL_SRCS += kernel/mm/mdl.c kernel/mm/probe.c
 # The object namespace: directories, names, symbolic links.
 KERNEL_SRCS += kernel/ob/namespace.c kernel/ob/symlink.c
+# Device queues (KDEVICE_QUEUE), the queue behind StartIo.
+KERNEL_SRCS += kernel/ke/devqueue.c kernel/ke/devqlist.c
