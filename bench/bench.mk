@@ -3,4 +3,5 @@
 KERNEL_SRCS += \
 	bench/kernel/kbench.c \
 	bench/kernel/latency.c \
+	bench/kernel/switch.c \
 	bench/kernel/latency.asm

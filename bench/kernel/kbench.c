@@ -36,6 +36,35 @@ KbPrintSamples(PCSTR Stage, const ULONG64 *Ticks, ULONG Count)
     }
 }
 
+BOOLEAN
+KbStartThread(PHANDLE Handle, PKSTART_ROUTINE Routine)
+{
+    NTSTATUS Status = PsCreateSystemThread(Handle, THREAD_ALL_ACCESS, NULL, NULL, NULL, Routine, NULL);
+
+    if (!NT_SUCCESS(Status)) {
+        DbgPrint("bench: cannot create a thread: 0x%08x\n", Status);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+VOID
+KbJoinThreads(PHANDLE Handles, ULONG Count)
+{
+    ULONG Index;
+
+    for (Index = 0; Index < Count; Index++) {
+        PVOID Thread;
+
+        if (NT_SUCCESS(ObReferenceObjectByHandle(Handles[Index], SYNCHRONIZE, *PsThreadType,
+                                                 KernelMode, &Thread, NULL))) {
+            KeWaitForSingleObject(Thread, Executive, KernelMode, FALSE, NULL);
+            ObDereferenceObject(Thread);
+        }
+        ZwClose(Handles[Index]);
+    }
+}
+
 typedef struct _KB_BENCHMARK {
     PCSTR Name;
     BOOLEAN (*Run)(VOID);
@@ -43,6 +72,7 @@ typedef struct _KB_BENCHMARK {
 
 static const KB_BENCHMARK KbBenchmarks[] = {
     {"latency", KbRunLatency},
+    {"switch", KbRunSwitch},
 };
 
 /* TRUE when Name is one of the comma-separated names in Selection. */

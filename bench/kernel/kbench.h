@@ -20,6 +20,14 @@ BOOLEAN KbRunSelected(VOID);
 /* bench/kernel/latency.c: timer expiry to vector entry, ISR and DPC. */
 BOOLEAN KbRunLatency(VOID);
 
+/* bench/kernel/switch.c: two threads ping-ponging through events. */
+BOOLEAN KbRunSwitch(VOID);
+
+/* Starts a system thread running Routine (bench/kernel/kbench.c); waits for
+ * threads to end and closes their handles. PASSIVE_LEVEL. */
+BOOLEAN KbStartThread(PHANDLE Handle, PKSTART_ROUTINE Routine);
+VOID KbJoinThreads(PHANDLE Handles, ULONG Count);
+
 /* Prints one stage's samples, converted from TSC ticks to nanoseconds. */
 VOID KbPrintSamples(PCSTR Stage, const ULONG64 *Ticks, ULONG Count);
 

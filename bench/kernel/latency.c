@@ -1,7 +1,13 @@
 /*
  * bench/kernel/latency.c - interrupt latency: from a timer's programmed expiry
  * to the vector's entry, to the connected ISR's first line, and to its DPC's
- * first line.
+ * first line, and to the first line of a thread at priority 31 that was
+ * waiting for an event the DPC sets (what Linux's cyclictest measures).
+ *
+ * A CPU-bound thread at priority 4 runs the whole time, so the timer
+ * interrupts real work and the `thread` figure includes a real preemption:
+ * the DPC readies the priority-31 thread, and the switch to it happens as
+ * the DPC drain ends.
  *
  * The benchmark borrows the local APIC timer from the clock for its run
  * (KiSuspendClock). For each sample it arms the timer one-shot, with the
@@ -15,9 +21,9 @@
  * The vector's IDT gate points at KbLatencyEntry (latency.asm), which stamps
  * the TSC and goes on to the ordinary entry in hal/intstub.asm. A KINTERRUPT
  * connected to the vector the ordinary way (KiConnectInterrupt) records the
- * ISR stage and queues a DPC; the DPC records the DPC stage. The waiting
- * loop runs at PASSIVE_LEVEL and halts between samples, as an idle system
- * would.
+ * ISR stage and queues a DPC; the DPC records the DPC stage and sets the
+ * waiter's event. The benchmark's own loop (the boot thread, priority 8)
+ * blocks until the waiter has stamped its sample.
  */
 #include "bench/kernel/kbench.h"
 #include "kernel/ke/dispatcher.h"
@@ -29,6 +35,8 @@
 #define KB_LATENCY_SAMPLES 10000
 #define KB_LATENCY_WARMUP 64            /* first samples warm caches and TLB; dropped */
 #define KB_POOL_TAG 0x6863426BU         /* 'kBch' */
+#define KB_WAITER_PRIORITY 31
+#define KB_HOG_PRIORITY 4
 
 extern VOID KbLatencyEntry(VOID);
 extern volatile ULONG64 KbLatencyEntryTsc;
@@ -39,7 +47,10 @@ static KINTERRUPT KbInterrupt;
 static KDPC KbDpc;
 static volatile ULONG64 KbIsrTsc;
 static volatile ULONG64 KbDpcTsc;
-static volatile BOOLEAN KbSampleDone;
+static volatile ULONG64 KbThreadTsc;
+static KEVENT KbWakeEvent;      /* the DPC sets it; the waiter waits on it */
+static KEVENT KbSampleEvent;    /* the waiter sets it; the loop waits on it */
+static volatile BOOLEAN KbStop;
 
 /* DIRQL (CLOCK_LEVEL) with the interrupt spin lock held. */
 static BOOLEAN
@@ -61,7 +72,37 @@ KbLatencyDpc(PKDPC Dpc, PVOID Context, PVOID Argument1, PVOID Argument2)
     UNREFERENCED_PARAMETER(Context);
     UNREFERENCED_PARAMETER(Argument1);
     UNREFERENCED_PARAMETER(Argument2);
-    KbSampleDone = TRUE;
+    KeSetEvent(&KbWakeEvent, IO_NO_INCREMENT, FALSE);
+}
+
+/* PASSIVE_LEVEL, priority 31: the cyclictest thread. */
+static VOID
+KbWaiterThread(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetPriorityThread(KeGetCurrentThread(), KB_WAITER_PRIORITY);
+    for (;;) {
+        KeWaitForSingleObject(&KbWakeEvent, Executive, KernelMode, FALSE, NULL);
+        KbThreadTsc = HalpReadTsc();
+        if (KbStop) {
+            break;
+        }
+        KeSetEvent(&KbSampleEvent, IO_NO_INCREMENT, FALSE);
+    }
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/* PASSIVE_LEVEL, priority 4: keeps the processor busy so that every
+ * sample interrupts a running thread rather than the idle loop. */
+static VOID
+KbHogThread(PVOID Context)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KeSetPriorityThread(KeGetCurrentThread(), KB_HOG_PRIORITY);
+    while (!KbStop) {
+        __asm__ __volatile__("pause");
+    }
+    PsTerminateSystemThread(STATUS_SUCCESS);
 }
 
 /* Timer counts between about 20 and 60 microseconds' worth, stepped by a
@@ -115,7 +156,8 @@ KbpTearDown(VOID)
     KiDisconnectInterrupt(&KbInterrupt);
 }
 
-/* One sample: arm, wait halted at PASSIVE_LEVEL, return the expected expiry. */
+/* One sample: arm the timer, block until the waiter has run, and return
+ * the expected expiry. */
 static ULONG64
 KbpTakeSample(ULONG Sample, KI_SCALE *ApicToTsc)
 {
@@ -123,33 +165,25 @@ KbpTakeSample(ULONG Sample, KI_SCALE *ApicToTsc)
     ULONG_PTR Flags;
     ULONG64 Start;
 
-    KbSampleDone = FALSE;
     Flags = KiDisableInterrupts();
     Start = HalpReadTsc();
     HalpApicTimerArm(Count);
     KiRestoreInterrupts(Flags);
-    while (!KbSampleDone) {
-        /* sti;hlt is one step: the timer cannot fire between the check
-         * and the halt and leave us halted with nothing to wake us. */
-        __asm__ __volatile__("cli");
-        if (KbSampleDone) {
-            __asm__ __volatile__("sti");
-            break;
-        }
-        __asm__ __volatile__("sti; hlt" : : : "memory");
-    }
+    KeWaitForSingleObject(&KbSampleEvent, Executive, KernelMode, FALSE, NULL);
     return Start + KiScale(ApicToTsc, Count);
 }
 
 BOOLEAN
 KbRunLatency(VOID)
 {
-    SIZE_T Bytes = 3 * KB_LATENCY_SAMPLES * sizeof(ULONG64);
+    SIZE_T Bytes = 4 * KB_LATENCY_SAMPLES * sizeof(ULONG64);
     ULONG64 *Entry;
     ULONG64 *Isr;
     ULONG64 *Dpc;
+    ULONG64 *Thread;
     KI_SCALE ApicToTsc;
     ULONG Sample;
+    HANDLE Threads[2];
 
     if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
         DbgPrint("bench: latency must start at PASSIVE_LEVEL\n");
@@ -162,8 +196,19 @@ KbRunLatency(VOID)
     }
     Isr = Entry + KB_LATENCY_SAMPLES;
     Dpc = Isr + KB_LATENCY_SAMPLES;
+    Thread = Dpc + KB_LATENCY_SAMPLES;
     KiComputeScale(&ApicToTsc, KiTscFrequency, KiApicTimerFrequency);
+    KeInitializeEvent(&KbWakeEvent, SynchronizationEvent, FALSE);
+    KeInitializeEvent(&KbSampleEvent, SynchronizationEvent, FALSE);
+    KbStop = FALSE;
+    if (!KbStartThread(&Threads[0], KbWaiterThread) || !KbStartThread(&Threads[1], KbHogThread)) {
+        ExFreePoolWithTag(Entry, KB_POOL_TAG);
+        return FALSE;
+    }
     if (!KbpSetUp()) {
+        KbStop = TRUE;
+        KeSetEvent(&KbWakeEvent, IO_NO_INCREMENT, FALSE);
+        KbJoinThreads(Threads, 2);
         ExFreePoolWithTag(Entry, KB_POOL_TAG);
         return FALSE;
     }
@@ -180,12 +225,17 @@ KbRunLatency(VOID)
         Entry[Index] = KbLatencyEntryTsc > Expiry ? KbLatencyEntryTsc - Expiry : 0;
         Isr[Index] = KbIsrTsc > Expiry ? KbIsrTsc - Expiry : 0;
         Dpc[Index] = KbDpcTsc > Expiry ? KbDpcTsc - Expiry : 0;
+        Thread[Index] = KbThreadTsc > Expiry ? KbThreadTsc - Expiry : 0;
     }
     KbpTearDown();
+    KbStop = TRUE;
+    KeSetEvent(&KbWakeEvent, IO_NO_INCREMENT, FALSE);
+    KbJoinThreads(Threads, 2);
 
     KbPrintSamples("entry", Entry, KB_LATENCY_SAMPLES);
     KbPrintSamples("isr", Isr, KB_LATENCY_SAMPLES);
     KbPrintSamples("dpc", Dpc, KB_LATENCY_SAMPLES);
+    KbPrintSamples("thread", Thread, KB_LATENCY_SAMPLES);
     ExFreePoolWithTag(Entry, KB_POOL_TAG);
     return TRUE;
 }
