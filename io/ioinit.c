@@ -12,6 +12,7 @@
  * DriverEntry, as the WDK requires, and the table names <Name>DriverEntry.
  */
 #include "io/iop.h"
+#include "io/fileio.h"
 
 /* PASSIVE_LEVEL. A driver that fails is reported by IopLoadDriver and
  * left out; the others still load. */
@@ -42,6 +43,7 @@ IoInitSystem(VOID)
 {
     IopInitializeDeviceObjects();
     IopInitializeDriverObjects();
+    IopInitializeFileObjects();
     IopInitializeReinitialization();
     IopInitializeBuiltinDrivers();
 }

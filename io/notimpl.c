@@ -12,13 +12,6 @@
 
 /* ---- Driver and device objects: needs a FILE_OBJECT (the file API) ---- */
 
-NTSTATUS NTAPI
-IoGetDeviceObjectPointer(PUNICODE_STRING ObjectName, ACCESS_MASK DesiredAccess,
-                         PFILE_OBJECT *FileObject, PDEVICE_OBJECT *DeviceObject)
-{
-    KiNotImplemented("IoGetDeviceObjectPointer");
-}
-
 /* ---- IRPs (io/irp.c) ---- */
 
 PIRP NTAPI
@@ -121,53 +114,4 @@ IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
                 WORK_QUEUE_TYPE QueueType, PVOID Context)
 {
     KiNotImplemented("IoQueueWorkItem");
-}
-
-/* ---- The kernel file API (io/file*.c) ---- */
-
-NTSTATUS NTAPI
-ZwCreateFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
-             struct _OBJECT_ATTRIBUTES *ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
-             PLARGE_INTEGER AllocationSize, ULONG FileAttributes, ULONG ShareAccess,
-             ULONG CreateDisposition, ULONG CreateOptions, PVOID EaBuffer, ULONG EaLength)
-{
-    KiNotImplemented("ZwCreateFile");
-}
-
-NTSTATUS NTAPI
-ZwOpenFile(PHANDLE FileHandle, ACCESS_MASK DesiredAccess,
-           struct _OBJECT_ATTRIBUTES *ObjectAttributes, PIO_STATUS_BLOCK IoStatusBlock,
-           ULONG ShareAccess, ULONG OpenOptions)
-{
-    KiNotImplemented("ZwOpenFile");
-}
-
-NTSTATUS NTAPI
-ZwReadFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
-           PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
-           PULONG Key)
-{
-    KiNotImplemented("ZwReadFile");
-}
-
-NTSTATUS NTAPI
-ZwWriteFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
-            PIO_STATUS_BLOCK IoStatusBlock, PVOID Buffer, ULONG Length, PLARGE_INTEGER ByteOffset,
-            PULONG Key)
-{
-    KiNotImplemented("ZwWriteFile");
-}
-
-NTSTATUS NTAPI
-ZwDeviceIoControlFile(HANDLE FileHandle, HANDLE Event, PIO_APC_ROUTINE ApcRoutine, PVOID ApcContext,
-                      PIO_STATUS_BLOCK IoStatusBlock, ULONG IoControlCode, PVOID InputBuffer,
-                      ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength)
-{
-    KiNotImplemented("ZwDeviceIoControlFile");
-}
-
-NTSTATUS NTAPI
-ZwFlushBuffersFile(HANDLE FileHandle, PIO_STATUS_BLOCK IoStatusBlock)
-{
-    KiNotImplemented("ZwFlushBuffersFile");
 }

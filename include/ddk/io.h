@@ -280,6 +280,11 @@ VOID FASTCALL IofCompleteRequest(_In_ PIRP Irp, _In_ CCHAR PriorityBoost);
 #define IoCallDriver(a, b) IofCallDriver(a, b)
 #define IoCompleteRequest(a, b) IofCompleteRequest(a, b)
 
+/* What a completion routine returns to let completion go on (wdm.h). */
+#ifndef STATUS_CONTINUE_COMPLETION
+#define STATUS_CONTINUE_COMPLETION STATUS_SUCCESS
+#endif
+
 NTSTATUS NTAPI IoSetCompletionRoutineEx(_In_ PDEVICE_OBJECT DeviceObject, _In_ PIRP Irp,
                                         _In_ PIO_COMPLETION_ROUTINE CompletionRoutine,
                                         _In_opt_ PVOID Context, _In_ BOOLEAN InvokeOnSuccess,

@@ -89,4 +89,20 @@ LONG_PTR FASTCALL ObfDereferenceObject(_In_ PVOID Object);
  * not one. */
 NTSTATUS NTAPI ZwClose(_In_ HANDLE Handle);
 
+/* ---- Event objects behind handles (kernel/ex/evobject.c) ---- */
+
+#define EVENT_QUERY_STATE 0x0001
+#define EVENT_MODIFY_STATE 0x0002
+#define EVENT_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x3)
+
+/* The event object type: ObReferenceObjectByHandle(..., *ExEventObjectType,
+ * ...) gives the PKEVENT. */
+extern POBJECT_TYPE *ExEventObjectType;
+
+/* IRQL PASSIVE_LEVEL. An unnamed event and a handle to it (ZwClose it).
+ * ObjectAttributes may be NULL and may not name the event. */
+NTSTATUS NTAPI ZwCreateEvent(_Out_ PHANDLE EventHandle, _In_ ACCESS_MASK DesiredAccess,
+                             _In_opt_ POBJECT_ATTRIBUTES ObjectAttributes,
+                             _In_ EVENT_TYPE EventType, _In_ BOOLEAN InitialState);
+
 #endif /* _KESTREL_DDK_OB_H */

@@ -1,0 +1,2 @@
+DRIVER_NAME := KestrelFilter
+DRIVER_SRCS += drivers/samples/filter/driver.c

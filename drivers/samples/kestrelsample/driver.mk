@@ -1,0 +1,2 @@
+DRIVER_NAME := KestrelSample
+DRIVER_SRCS += drivers/samples/kestrelsample/driver.c
