@@ -4,4 +4,5 @@ KERNEL_SRCS += \
 	bench/kernel/kbench.c \
 	bench/kernel/latency.c \
 	bench/kernel/switch.c \
+	bench/kernel/irp.c \
 	bench/kernel/latency.asm

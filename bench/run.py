@@ -104,7 +104,7 @@ def plot(mode, stages, path):
 
 def run_mode(mode, extra):
     command = ["tests/qemu.sh", "--boot", "grub", "--machine", "q35",
-               "--cmdline", "bench=latency,switch harness", "--", *extra]
+               "--cmdline", "bench=latency,switch,irp verifier=off harness", "--", *extra]
     proc = subprocess.run(command, capture_output=True, timeout=TIMEOUT)
     text = proc.stdout.decode("latin-1")
     with open(os.path.join(OUT, f"console-{mode}.log"), "w") as log:

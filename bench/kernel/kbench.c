@@ -73,6 +73,7 @@ typedef struct _KB_BENCHMARK {
 static const KB_BENCHMARK KbBenchmarks[] = {
     {"latency", KbRunLatency},
     {"switch", KbRunSwitch},
+    {"irp", KbRunIrp},
 };
 
 /* TRUE when Name is one of the comma-separated names in Selection. */

@@ -23,6 +23,9 @@ BOOLEAN KbRunLatency(VOID);
 /* bench/kernel/switch.c: two threads ping-ponging through events. */
 BOOLEAN KbRunSwitch(VOID);
 
+/* bench/kernel/irp.c: ZwDeviceIoControlFile through a three-deep stack. */
+BOOLEAN KbRunIrp(VOID);
+
 /* Starts a system thread running Routine (bench/kernel/kbench.c); waits for
  * threads to end and closes their handles. PASSIVE_LEVEL. */
 BOOLEAN KbStartThread(PHANDLE Handle, PKSTART_ROUTINE Routine);
