@@ -3,5 +3,7 @@ KERNEL_SRCS += io/interrupt.c
 KERNEL_SRCS += io/notimpl.c
 KERNEL_SRCS += io/device.c io/driver.c io/symlink.c io/reinit.c io/ioinit.c
 KERNEL_SRCS += io/cancel.c io/csq.c io/startio.c io/iotimer.c io/remlock.c
+# IRPs: allocation, IoCallDriver, completion, the IRPs the I/O manager builds, the verifier.
+KERNEL_SRCS += io/irp.c io/iocall.c io/complete.c io/iobuild.c io/verifier.c
 # The kernel file API: file objects, ZwCreateFile, read/write/IOCTL, close.
 KERNEL_SRCS += io/file.c io/create.c io/fileirp.c io/iobuffer.c io/rw.c io/close.c

@@ -12,6 +12,7 @@
  * DriverEntry, as the WDK requires, and the table names <Name>DriverEntry.
  */
 #include "io/iop.h"
+#include "io/iopirp.h"
 #include "io/fileio.h"
 
 /* PASSIVE_LEVEL. A driver that fails is reported by IopLoadDriver and
@@ -41,6 +42,7 @@ IopInitializeBuiltinDrivers(VOID)
 VOID
 IoInitSystem(VOID)
 {
+    IopInitializeIrpSystem();           /* IRP lookaside lists, verifier switch */
     IopInitializeDeviceObjects();
     IopInitializeDriverObjects();
     IopInitializeFileObjects();

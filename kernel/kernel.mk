@@ -23,6 +23,8 @@ KERNEL_SRCS += kernel/ke/readyq.c kernel/ke/sched.c kernel/ke/thread.c kernel/ke
 	kernel/ps/thread.c kernel/ps/psinit.c
 # Buffers for direct I/O: MDLs and probes (the file-API part of issue 5).
 KERNEL_SRCS += kernel/mm/mdl.c kernel/mm/probe.c
+# Lookaside lists (ExInitializeNPagedLookasideList & co.): the IRP zones.
+KERNEL_SRCS += kernel/ex/lookaside.c
 # Event objects behind handles (ZwCreateEvent), for the file API's asynchronous requests.
 KERNEL_SRCS += kernel/ex/evobject.c
 # The object namespace: directories, names, symbolic links.

@@ -133,4 +133,115 @@ VOID NTAPI ExFreePoolWithTag(_In_ PVOID P, _In_ ULONG Tag);
 /* Frees P whatever its tag. */
 VOID NTAPI ExFreePool(_In_ PVOID P);
 
+/* ---- Lookaside lists: fixed-size blocks kept on a free list ----
+ *
+ * A driver that allocates and frees many blocks of one size (IRPs, request
+ * contexts) keeps the freed ones on a lookaside list, so that the next
+ * allocation is a pop instead of a trip through the pool. Names, layout
+ * (x64: 0x80 bytes, cache aligned) and signatures are the WDK's. Kestrel
+ * runs on one processor: the list is changed with interrupts off for a few
+ * instructions, which is atomic against ISRs and DPCs; Depth does not adapt
+ * to the miss rate as on Windows but stays at EX_LOOKASIDE_DEPTH.
+ */
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    };
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG Reserved : 4;
+        ULONGLONG NextEntry : 60;   /* the first entry's address >> 4 */
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+
+typedef PVOID NTAPI ALLOCATE_FUNCTION(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes,
+                                      _In_ ULONG Tag);
+typedef ALLOCATE_FUNCTION *PALLOCATE_FUNCTION;
+typedef VOID NTAPI FREE_FUNCTION(_In_ PVOID Buffer);
+typedef FREE_FUNCTION *PFREE_FUNCTION;
+
+struct _LOOKASIDE_LIST_EX;
+typedef PVOID NTAPI ALLOCATE_FUNCTION_EX(_In_ POOL_TYPE PoolType, _In_ SIZE_T NumberOfBytes,
+                                         _In_ ULONG Tag,
+                                         _Inout_ struct _LOOKASIDE_LIST_EX *Lookaside);
+typedef ALLOCATE_FUNCTION_EX *PALLOCATE_FUNCTION_EX;
+typedef VOID NTAPI FREE_FUNCTION_EX(_In_ PVOID Buffer, _Inout_ struct _LOOKASIDE_LIST_EX *Lookaside);
+typedef FREE_FUNCTION_EX *PFREE_FUNCTION_EX;
+
+typedef struct DECLSPEC_ALIGN(64) _GENERAL_LOOKASIDE {
+    union {
+        SLIST_HEADER ListHead;
+        SINGLE_LIST_ENTRY SingleListHead;
+    };
+    USHORT Depth;                   /* free blocks kept at most */
+    USHORT MaximumDepth;
+    ULONG TotalAllocates;
+    union {
+        ULONG AllocateMisses;       /* allocations the list could not serve */
+        ULONG AllocateHits;
+    };
+    ULONG TotalFrees;
+    union {
+        ULONG FreeMisses;           /* frees that went back to the pool */
+        ULONG FreeHits;
+    };
+    POOL_TYPE Type;
+    ULONG Tag;
+    ULONG Size;                     /* of every block */
+    union {
+        PALLOCATE_FUNCTION_EX AllocateEx;
+        PALLOCATE_FUNCTION Allocate;
+    };
+    union {
+        PFREE_FUNCTION_EX FreeEx;
+        PFREE_FUNCTION Free;
+    };
+    LIST_ENTRY ListEntry;
+    ULONG LastTotalAllocates;
+    union {
+        ULONG LastAllocateMisses;
+        ULONG LastAllocateHits;
+    };
+    ULONG Future[2];
+} GENERAL_LOOKASIDE, *PGENERAL_LOOKASIDE;
+
+typedef struct DECLSPEC_ALIGN(64) _NPAGED_LOOKASIDE_LIST {
+    GENERAL_LOOKASIDE L;
+} NPAGED_LOOKASIDE_LIST, *PNPAGED_LOOKASIDE_LIST;
+
+_Static_assert(sizeof(SLIST_HEADER) == 0x10, "SLIST_HEADER is 16 bytes on x64");
+_Static_assert(sizeof(GENERAL_LOOKASIDE) == 0x80, "GENERAL_LOOKASIDE is 0x80 bytes on x64");
+_Static_assert(FIELD_OFFSET(GENERAL_LOOKASIDE, Type) == 0x24, "GENERAL_LOOKASIDE.Type");
+_Static_assert(FIELD_OFFSET(GENERAL_LOOKASIDE, Allocate) == 0x30, "GENERAL_LOOKASIDE.Allocate");
+_Static_assert(FIELD_OFFSET(GENERAL_LOOKASIDE, ListEntry) == 0x40, "GENERAL_LOOKASIDE.ListEntry");
+_Static_assert(sizeof(NPAGED_LOOKASIDE_LIST) == 0x80, "NPAGED_LOOKASIDE_LIST is 0x80 bytes on x64");
+
+#define LOOKASIDE_MINIMUM_BLOCK_SIZE (sizeof(SLIST_ENTRY))
+#define EX_LOOKASIDE_DEPTH 32       /* Kestrel: free blocks a list keeps */
+#define EX_MAXIMUM_LOOKASIDE_DEPTH 256
+
+/* IRQL <= DISPATCH_LEVEL. Allocate and Free may be NULL for
+ * ExAllocatePoolWithTag and ExFreePool. Flags are POOL_* modifiers ORed
+ * into the NonPagedPool type; Depth is reserved and must be 0. Size is
+ * rounded up to LOOKASIDE_MINIMUM_BLOCK_SIZE; no memory is allocated here. */
+VOID NTAPI ExInitializeNPagedLookasideList(_Out_ PNPAGED_LOOKASIDE_LIST Lookaside,
+                                           _In_opt_ PALLOCATE_FUNCTION Allocate,
+                                           _In_opt_ PFREE_FUNCTION Free, _In_ ULONG Flags,
+                                           _In_ SIZE_T Size, _In_ ULONG Tag, _In_ USHORT Depth);
+/* IRQL <= DISPATCH_LEVEL. Frees every block the list holds. */
+VOID NTAPI ExDeleteNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+/* IRQL <= DISPATCH_LEVEL. A block of Lookaside->L.Size bytes, not zeroed,
+ * or NULL when the list is empty and the pool is out of memory. */
+PVOID NTAPI ExAllocateFromNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside);
+/* IRQL <= DISPATCH_LEVEL. Keeps Entry for the next allocation, or frees it
+ * when the list already holds Depth blocks. */
+VOID NTAPI ExFreeToNPagedLookasideList(_Inout_ PNPAGED_LOOKASIDE_LIST Lookaside,
+                                       _In_ PVOID Entry);
+
 #endif /* _KESTREL_DDK_EX_H */
