@@ -14,7 +14,7 @@
 extern const KTEST_DESCRIPTOR __ktest_start[];
 extern const KTEST_DESCRIPTOR __ktest_end[];
 
-#define KTEST_SELECTION_SIZE 256
+#define KTEST_SELECTION_SIZE BOOT_COMMAND_LINE_SIZE /* the whole command line fits */
 
 VOID
 KtFail(PKTEST_CONTEXT Context, PCSTR File, ULONG Line, PCSTR Format, ...)
