@@ -24,5 +24,6 @@
 #include <ddk/ps.h>
 #include <ddk/mdl.h>
 #include <ddk/io.h>
+#include <ddk/exsync.h>
 
 #endif /* _WDMDDK_ */

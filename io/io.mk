@@ -7,3 +7,5 @@ KERNEL_SRCS += io/cancel.c io/csq.c io/startio.c io/iotimer.c io/remlock.c
 KERNEL_SRCS += io/irp.c io/iocall.c io/complete.c io/iobuild.c io/verifier.c
 # The kernel file API: file objects, ZwCreateFile, read/write/IOCTL, close.
 KERNEL_SRCS += io/file.c io/create.c io/fileirp.c io/iobuffer.c io/rw.c io/close.c
+# Work items on the system worker threads (issue 4).
+KERNEL_SRCS += io/workitem.c

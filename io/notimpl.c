@@ -12,23 +12,3 @@
 
 /* ---- Driver and device objects: needs a FILE_OBJECT (the file API) ---- */
 
-/* ---- Work items (io/workitem.c) ---- */
-
-PIO_WORKITEM NTAPI
-IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
-{
-    KiNotImplemented("IoAllocateWorkItem");
-}
-
-VOID NTAPI
-IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
-{
-    KiNotImplemented("IoFreeWorkItem");
-}
-
-VOID NTAPI
-IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
-                WORK_QUEUE_TYPE QueueType, PVOID Context)
-{
-    KiNotImplemented("IoQueueWorkItem");
-}

@@ -31,3 +31,6 @@ KERNEL_SRCS += kernel/ex/evobject.c
 KERNEL_SRCS += kernel/ob/namespace.c kernel/ob/symlink.c
 # Device queues (KDEVICE_QUEUE), the queue behind StartIo.
 KERNEL_SRCS += kernel/ke/devqueue.c kernel/ke/devqlist.c
+# Critical regions, fast mutexes, resources, worker threads (issue 4).
+KERNEL_SRCS += kernel/ke/region.c kernel/ex/exinit.c kernel/ex/fastmutex.c \
+	kernel/ex/resource.c kernel/ex/worker.c

@@ -16,6 +16,7 @@
 #include "io/iop.h"
 #include "kernel/ob/obp.h"
 #include "kernel/ps/psp.h"
+#include "kernel/ex/exp.h"
 #include "tests/kernel/ktest.h"
 #include "bench/kernel/kbench.h"
 
@@ -121,6 +122,8 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     PsInitializeSystem();
     /* Interrupts on, at PASSIVE_LEVEL: only what is connected can arrive. */
     __asm__ __volatile__("sti" : : : "memory");
+    /* Executive: the critical and delayed worker threads behind ExQueueWorkItem. */
+    ExInitSystem();
     /* The object namespace: \Device, \Driver, \?? and the \DosDevices link. */
     ObInitializeNamespace();
     /* The I/O manager: device and driver objects, every built-in driver's DriverEntry. */

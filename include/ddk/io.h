@@ -504,6 +504,15 @@ VOID NTAPI IoFreeWorkItem(_In_ PIO_WORKITEM IoWorkItem);
 VOID NTAPI IoQueueWorkItem(_Inout_ PIO_WORKITEM IoWorkItem,
                            _In_ PIO_WORKITEM_ROUTINE WorkerRoutine,
                            _In_ WORK_QUEUE_TYPE QueueType, _In_opt_ PVOID Context);
+VOID NTAPI IoQueueWorkItemEx(_Inout_ PIO_WORKITEM IoWorkItem,
+                             _In_ PIO_WORKITEM_ROUTINE_EX WorkerRoutine,
+                             _In_ WORK_QUEUE_TYPE QueueType, _In_opt_ PVOID Context);
+/* A work item in the caller's own non-paged storage of IoSizeofWorkItem()
+ * bytes, for a device or driver object; IoUninitializeWorkItem before the
+ * storage goes. */
+ULONG NTAPI IoSizeofWorkItem(VOID);
+VOID NTAPI IoInitializeWorkItem(_In_ PVOID IoObject, _Out_ PIO_WORKITEM IoWorkItem);
+VOID NTAPI IoUninitializeWorkItem(_Inout_ PIO_WORKITEM IoWorkItem);
 
 /* ===========================================================================
  * The kernel file API (io/file*.c). Handles are kernel handles.

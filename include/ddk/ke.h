@@ -404,4 +404,23 @@ VOID NTAPI KeQuerySystemTime(_Out_ PLARGE_INTEGER CurrentTime);
 VOID NTAPI KeQueryTickCount(_Out_ PLARGE_INTEGER TickCount);
 ULONG NTAPI KeQueryTimeIncrement(VOID);
 
+/* ---------------------------------------------------------------------------
+ * Critical and guarded regions (kernel/ke/region.c). A thread counts how
+ * deep it is in each: KernelApcDisable (critical regions, which hold off
+ * normal kernel APCs) and SpecialApcDisable (guarded regions, which hold
+ * off all APCs), both 0 outside and negative inside, as on Windows.
+ * Kestrel has no APCs yet, so the counts only count: they are what
+ * ERESOURCE and the unsafe fast-mutex routines check, and a thread or
+ * work item that ends inside a region stops the machine
+ * (APC_INDEX_MISMATCH). IRQL <= APC_LEVEL.
+ */
+VOID NTAPI KeEnterCriticalRegion(VOID);
+VOID NTAPI KeLeaveCriticalRegion(VOID);
+VOID NTAPI KeEnterGuardedRegion(VOID);
+VOID NTAPI KeLeaveGuardedRegion(VOID);
+/* Any IRQL. TRUE inside a critical or guarded region. */
+BOOLEAN NTAPI KeAreApcsDisabled(VOID);
+/* Any IRQL. TRUE inside a guarded region or at APC_LEVEL or above. */
+BOOLEAN NTAPI KeAreAllApcsDisabled(VOID);
+
 #endif /* _KESTREL_DDK_KE_H */

@@ -51,6 +51,7 @@ KipInitializeThreadFields(PKTHREAD Thread, KPRIORITY Priority)
     }
     KeInitializeTimer(&Thread->Timer);
     Thread->ContextSwitches = 0;
+    Thread->CombinedApcDisable = 0;
 }
 
 /* Any IRQL; the thread is not yet known to anyone. */

@@ -75,6 +75,13 @@ typedef struct _KTHREAD {
     KWAIT_BLOCK WaitBlock[THREAD_WAIT_OBJECTS + 1];
     KTIMER Timer;                       /* wait timeouts, KeDelayExecutionThread */
     ULONG64 ContextSwitches;            /* times switched to */
+    union {                             /* kernel/ke/region.c: 0 outside, < 0 inside */
+        struct {
+            SHORT KernelApcDisable;     /* critical regions */
+            SHORT SpecialApcDisable;    /* guarded regions */
+        };
+        ULONG CombinedApcDisable;       /* both: APC_INDEX_MISMATCH's parameter 3 */
+    };
 } KTHREAD;
 
 /* kernel/ke/ctxswap.asm reads KernelStack at this offset. */

@@ -113,7 +113,11 @@ PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess,
 /*
  * IRQL PASSIVE_LEVEL, the current thread. A thread that ends at a raised
  * IRQL left a lock held or an IRQL raised: IRQL_NOT_LESS_OR_EQUAL, P1 0,
- * P2 the IRQL, P3 the exit status, P4 the start routine.
+ * P2 the IRQL, P3 the exit status, P4 the start routine. One that ends
+ * inside a critical or guarded region (kernel/ke/region.c) left an enter
+ * unbalanced: APC_INDEX_MISMATCH, P1 the start routine, P2 0 (Kestrel has
+ * one APC state), P3 CombinedApcDisable, P4 0 (Windows' "system call"
+ * kind: the thread returns to the system for good).
  */
 NTSTATUS NTAPI
 PsTerminateSystemThread(NTSTATUS ExitStatus)
@@ -126,6 +130,14 @@ PsTerminateSystemThread(NTSTATUS ExitStatus)
                  "it must end at PASSIVE_LEVEL\n", Thread, Thread->StartRoutine, Irql);
         KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, 0, Irql, (ULONG)ExitStatus,
                      (ULONG_PTR)Thread->StartRoutine);
+    }
+    if (Thread->Tcb.CombinedApcDisable != 0) {
+        DbgPrint("PsTerminateSystemThread: thread %p (start routine %pS) ends inside %d "
+                 "critical and %d guarded regions; each enter needs its leave\n", Thread,
+                 Thread->StartRoutine, -Thread->Tcb.KernelApcDisable,
+                 -Thread->Tcb.SpecialApcDisable);
+        KeBugCheckEx(APC_INDEX_MISMATCH, (ULONG_PTR)Thread->StartRoutine, 0,
+                     Thread->Tcb.CombinedApcDisable, 0);
     }
     Thread->ExitStatus = ExitStatus;
     KiTerminateThread(&Thread->ReaperDpc);
