@@ -7,3 +7,4 @@ KERNEL_SRCS += hal/acpi.c hal/acpimadt.c hal/acpifadt.c hal/acpihpet.c hal/acpim
 KERNEL_SRCS += hal/pic.c hal/lapic.c hal/ioapic.c hal/msi.c hal/vector.c hal/irqroute.c \
 	hal/intinit.c hal/intstub.asm
 KERNEL_SRCS += hal/tsc.c hal/hpet.c hal/pit.c hal/rtc.c hal/apictimer.c
+KERNEL_SRCS += hal/pciconfig.c hal/pciports.c hal/pciecam.c

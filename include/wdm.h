@@ -16,6 +16,7 @@
 #include <ddk/interlocked.h>
 #include <ddk/ke.h>
 #include <ddk/hal.h>
+#include <ddk/pci.h>
 #include <ddk/rtl.h>
 #include <ddk/ex.h>
 #include <ddk/mm.h>

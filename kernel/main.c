@@ -9,6 +9,8 @@
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
 #include "hal/acpip.h"
+#include "hal/pcip.h"
+#include "drivers/pci/pci.h"
 #include "kernel/mm/mi.h"
 #include "kernel/ke/dispatcher.h"
 #include "kernel/mm/pool.h"
@@ -73,6 +75,10 @@ KipFinishBoot(VOID)
     ULONG Failed = 0;
     BOOLEAN RanTests = KiCommandLineHasWord("ktest");
 
+    /* "pcilist": every PCI function found, like lspci (drivers/pci/list.c). */
+    if (KiCommandLineHasWord("pcilist")) {
+        PciListFunctions();
+    }
     if (RanTests) {
         Failed = KtRunSelected(KeLoaderBlock.CommandLine);
     }
@@ -106,6 +112,8 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     MmInitSystem(&KeLoaderBlock);
     /* ACPI static tables: MADT, FADT, HPET, MCFG summaries for the HAL. */
     HalpInitializeAcpi();
+    /* PCI configuration space: ECAM where the MCFG says, else ports 0xCF8/0xCFC. */
+    HalpInitializePciConfig();
     /* #DF, NMI and #MC move to IST stacks with guard pages. */
     KiInitializeInterruptStacks();
     /* The non-paged pool: ExAllocatePoolWithTag and friends work from here. */

@@ -368,6 +368,108 @@ typedef struct _CM_RESOURCE_LIST {
 } CM_RESOURCE_LIST, *PCM_RESOURCE_LIST;
 #pragma pack(pop)
 
+/* ---- Resource requirements (IRP_MN_QUERY_RESOURCE_REQUIREMENTS) ---- */
+/* IO_RESOURCE_DESCRIPTOR.Option: a descriptor with IO_RESOURCE_ALTERNATIVE
+ * is another way to satisfy the one before it. */
+#define IO_RESOURCE_PREFERRED 0x01
+#define IO_RESOURCE_DEFAULT 0x02
+#define IO_RESOURCE_ALTERNATIVE 0x08
+
+typedef enum _IRQ_DEVICE_POLICY {
+    IrqPolicyMachineDefault = 0,
+    IrqPolicyAllCloseProcessors,
+    IrqPolicyOneCloseProcessor,
+    IrqPolicyAllProcessorsInMachine,
+    IrqPolicySpecifiedProcessors,
+    IrqPolicySpreadMessagesAcrossAllProcessors,
+    IrqPolicyAllProcessorsInGroupWhenSteered
+} IRQ_DEVICE_POLICY, *PIRQ_DEVICE_POLICY;
+
+typedef enum _IRQ_PRIORITY {
+    IrqPriorityUndefined = 0,
+    IrqPriorityLow,
+    IrqPriorityNormal,
+    IrqPriorityHigh
+} IRQ_PRIORITY, *PIRQ_PRIORITY;
+
+typedef struct _IO_RESOURCE_DESCRIPTOR {
+    UCHAR Option;               /* 0 or IO_RESOURCE_* */
+    UCHAR Type;                 /* CmResourceType* */
+    UCHAR ShareDisposition;     /* CM_SHARE_DISPOSITION */
+    UCHAR Spare1;
+    USHORT Flags;               /* as the CM_RESOURCE_* flags of Type */
+    USHORT Spare2;
+    union {
+        struct {
+            ULONG Length;
+            ULONG Alignment;
+            PHYSICAL_ADDRESS MinimumAddress;
+            PHYSICAL_ADDRESS MaximumAddress;
+        } Port;
+        struct {
+            ULONG Length;
+            ULONG Alignment;
+            PHYSICAL_ADDRESS MinimumAddress;
+            PHYSICAL_ADDRESS MaximumAddress;
+        } Memory;
+        struct {
+            ULONG MinimumVector;    /* message interrupts: a range below */
+            ULONG MaximumVector;    /* CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN */
+            USHORT AffinityPolicy;  /* IRQ_DEVICE_POLICY */
+            USHORT Group;
+            IRQ_PRIORITY PriorityPolicy;
+            KAFFINITY TargetedProcessors;
+        } Interrupt;
+        struct {
+            ULONG MinimumChannel;
+            ULONG MaximumChannel;
+        } Dma;
+        struct {
+            ULONG Length;
+            ULONG Alignment;
+            PHYSICAL_ADDRESS MinimumAddress;
+            PHYSICAL_ADDRESS MaximumAddress;
+        } Generic;
+        struct {
+            ULONG Data[3];
+        } DevicePrivate;
+        struct {
+            ULONG Length;
+            ULONG MinBusNumber;
+            ULONG MaxBusNumber;
+            ULONG Reserved;
+        } BusNumber;
+        struct {
+            ULONG Length64;         /* in 4 GiB units */
+            ULONG Alignment64;
+            PHYSICAL_ADDRESS MinimumAddress;
+            PHYSICAL_ADDRESS MaximumAddress;
+        } Memory64;
+    } u;
+} IO_RESOURCE_DESCRIPTOR, *PIO_RESOURCE_DESCRIPTOR;
+
+typedef struct _IO_RESOURCE_LIST {
+    USHORT Version;             /* 1 */
+    USHORT Revision;            /* 1 */
+    ULONG Count;
+    IO_RESOURCE_DESCRIPTOR Descriptors[1];
+} IO_RESOURCE_LIST, *PIO_RESOURCE_LIST;
+
+typedef struct _IO_RESOURCE_REQUIREMENTS_LIST {
+    ULONG ListSize;             /* bytes, this header and every list */
+    INTERFACE_TYPE InterfaceType;
+    ULONG BusNumber;
+    ULONG SlotNumber;           /* PCI: a PCI_SLOT_NUMBER */
+    ULONG Reserved[3];
+    ULONG AlternativeLists;
+    IO_RESOURCE_LIST List[1];
+} IO_RESOURCE_REQUIREMENTS_LIST, *PIO_RESOURCE_REQUIREMENTS_LIST;
+
+_Static_assert(sizeof(IO_RESOURCE_DESCRIPTOR) == 0x20, "IO_RESOURCE_DESCRIPTOR");
+_Static_assert(sizeof(IO_RESOURCE_LIST) == 0x28, "IO_RESOURCE_LIST");
+_Static_assert(FIELD_OFFSET(IO_RESOURCE_REQUIREMENTS_LIST, List) == 0x20, "IO_RESOURCE_REQUIREMENTS_LIST.List");
+_Static_assert(sizeof(IO_RESOURCE_REQUIREMENTS_LIST) == 0x48, "IO_RESOURCE_REQUIREMENTS_LIST");
+
 _Static_assert(sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR) == 0x14, "CM_PARTIAL_RESOURCE_DESCRIPTOR (pack 4)");
 _Static_assert(FIELD_OFFSET(CM_PARTIAL_RESOURCE_DESCRIPTOR, u) == 0x4, "CM_PARTIAL_RESOURCE_DESCRIPTOR.u");
 _Static_assert(sizeof(CM_PARTIAL_RESOURCE_LIST) == 0x1c, "CM_PARTIAL_RESOURCE_LIST");
