@@ -172,6 +172,22 @@ def run_config_all(config):
     return out
 
 
+# The PCI boots' extra devices; make_nvme_image() writes the NVMe
+# controller's 1 MiB backing file.
+NVME_IMAGE = os.path.join(BUILD, "nvme-test.img")
+# The boots run at once and share the file: no image locking.
+PCI_TEST_DEVICES = ["-drive", f"file={NVME_IMAGE},if=none,id=nvm,format=raw,file.locking=off",
+                    "-device", "nvme,serial=kestrel,drive=nvm",
+                    "-device", "pci-bridge,id=br1,chassis_nr=1",
+                    "-device", "pci-serial,bus=br1,addr=2"]
+
+
+def make_nvme_image():
+    os.makedirs(BUILD, exist_ok=True)
+    with open(NVME_IMAGE, "wb") as image:
+        image.write(bytes(1024 * 1024))
+
+
 # Machines that are not the usual ones: each boots once with the listed
 # tests and must print every listed line (regular expressions) and pass.
 # (name, configuration, kernel tests, extra QEMU arguments, required lines)
@@ -188,6 +204,15 @@ SPECIAL_BOOTS = [
      ["-icount", "shift=0,sleep=off"],
      [r"^BENCH-SAMPLES thread \d", r"^BENCH-SAMPLES switch \d", r"^BENCH-SAMPLES irp \d",
       r"^BENCH-END"]),
+    # PCI: an NVMe controller (MSI-X) and a PCI 16550 behind a PCI-to-PCI
+    # bridge, found through ECAM (q35) and ports 0xCF8/0xCFC (pc).
+    *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge pcilist",
+       PCI_TEST_DEVICES,
+       [rf"^PCI 00:00\.0 8086:{host} ",
+        r"^PCI: NVMe controller at 00:0[34]\.0, version 1\.\d+, MSI-X \d+ entries",
+        r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
+        r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem"])
+      for config, host in ((CONFIGS[0], "29c0"), (CONFIGS[1], "1237"), (CONFIGS[2], "29c0"))],
 ]
 
 
@@ -255,6 +280,7 @@ def run_fuzzers():
 
 
 def main():
+    make_nvme_image()
     run_host_tests()
     bugcheck_tests = list_bugcheck_tests()
     with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
