@@ -179,6 +179,8 @@ IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     }
     DeviceObject->NextDevice = NULL;
     KeReleaseSpinLock(&IopDatabaseLock, OldIrql);
+    /* Its IoTimer routine must not run on a device that is going away. */
+    IopDeleteDeviceTimer(DeviceObject);
 
     /* Lookups stop finding it now; the memory goes with the last reference
      * (an IoGetAttachedDeviceReference caller, an open file...). */

@@ -104,6 +104,26 @@ KTEST(IoTimerRunsOnceASecondAtDispatchWhileStarted)
     KT_ASSERT_STATUS(IopUnloadDriver(Driver), STATUS_SUCCESS);
 }
 
+KTEST(IoTimerGoesWithItsDevice)
+{
+    PDRIVER_OBJECT Driver;
+    ULONG Calls;
+
+    KT_ASSERT_STATUS(IopLoadDriver(L"KtIoTimerDelete", KttDriverEntry, &Driver), STATUS_SUCCESS);
+    RtlZeroMemory(&KttRecord, sizeof(KttRecord));
+    KT_ASSERT_STATUS(IoInitializeTimer(KttDevice, KttTimerRoutine, &KttRecord), STATUS_SUCCESS);
+    IoStartTimer(KttDevice);
+    KttSleepMs(1300);
+    KT_ASSERT(KttRecord.Calls >= 1);
+
+    /* Unloading deletes the device with its timer still started: the
+     * routine must never run again (it would get a freed device). */
+    KT_ASSERT_STATUS(IopUnloadDriver(Driver), STATUS_SUCCESS);
+    Calls = KttRecord.Calls;
+    KttSleepMs(1300);
+    KT_ASSERT_EQ(KttRecord.Calls, Calls);
+}
+
 KTEST(IoTimerRejectsMissingArguments)
 {
     KT_ASSERT_STATUS(IoInitializeTimer(NULL, KttTimerRoutine, NULL), STATUS_INVALID_PARAMETER);
