@@ -439,7 +439,7 @@ PIRP NTAPI IoCsqRemoveIrp(_Inout_ PIO_CSQ Csq, _Inout_ PIO_CSQ_IRP_CONTEXT Conte
 PIRP NTAPI IoCsqRemoveNextIrp(_Inout_ PIO_CSQ Csq, _In_opt_ PVOID PeekContext);
 
 /* ===========================================================================
- * Device queues and StartIo (io/devqueue.c, io/startio.c).
+ * Device queues and StartIo (kernel/ke/devqueue.c, io/startio.c).
  * =========================================================================== */
 
 VOID NTAPI KeInitializeDeviceQueue(_Out_ PKDEVICE_QUEUE DeviceQueue);
@@ -472,7 +472,7 @@ VOID NTAPI IoStartTimer(_In_ PDEVICE_OBJECT DeviceObject);
 VOID NTAPI IoStopTimer(_In_ PDEVICE_OBJECT DeviceObject);
 
 /* ===========================================================================
- * Remove locks (io/removelock.c). The Ex routines take the lock size so a
+ * Remove locks (io/remlock.c). The Ex routines take the lock size so a
  * checked-build layout could be told apart; the WDK's macros fill it in.
  * =========================================================================== */
 
