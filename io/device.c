@@ -20,6 +20,7 @@
  *   pdo     (StackSize 1)   AttachedTo = NULL
  */
 #include "io/iop.h"
+#include "io/iopirp.h"
 
 OBJECT_TYPE IopDeviceObjectType;
 static POBJECT_TYPE IopDeviceObjectTypePointer = &IopDeviceObjectType;
@@ -144,6 +145,34 @@ IopDeleteAttachedDeviceViolation(ULONG Code, PDEVICE_OBJECT DeviceObject, PDEVIC
                  (ULONG_PTR)Other, (ULONG_PTR)Driver);
 }
 
+/*
+ * The verifier's "IRPs leaked at unload": an Unload routine deleted a device
+ * while IRPs that IoCallDriver passed to it had not been completed past it.
+ * Nothing will complete them now (their completion would run through a
+ * freed device and a driver that is gone). The Unload routine had its chance
+ * to cancel or complete them before IoDeleteDevice; IRP_MJ_CLEANUP had one
+ * for every handle. PASSIVE_LEVEL, no lock held.
+ */
+static VOID
+IopCheckIrpsLeakedAtUnload(PDEVICE_OBJECT DeviceObject)
+{
+    LONG64 Outstanding;
+
+    if (!IopVerifierEnabled ||
+        (IopDeviceExtension(DeviceObject)->ExtensionFlags & DOE_UNLOAD_PENDING) == 0) {
+        return;
+    }
+    Outstanding = IopGetOutstandingIrpCount(DeviceObject);
+    if (Outstanding != 0) {
+        DbgPrint("Io verifier: driver %wZ unloads with %lld IRP(s) still pending on device %p; "
+                 "Unload must complete or cancel them before IoDeleteDevice\n",
+                 &DeviceObject->DriverObject->DriverName, Outstanding, DeviceObject);
+        KeBugCheckEx(DRIVER_VERIFIER_IOMANAGER_VIOLATION, IOP_VERIFIER_IRPS_LEAKED_AT_UNLOAD,
+                     (ULONG_PTR)DeviceObject, (ULONG_PTR)Outstanding,
+                     (ULONG_PTR)DeviceObject->DriverObject);
+    }
+}
+
 /* PASSIVE_LEVEL. */
 VOID NTAPI
 IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
@@ -159,6 +188,7 @@ IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
         KeBugCheckEx(REFERENCE_BY_POINTER, 0, (ULONG_PTR)DeviceObject, 0, 0);
     }
     Driver = DeviceObject->DriverObject;
+    IopCheckIrpsLeakedAtUnload(DeviceObject);
     KeAcquireSpinLock(&IopDatabaseLock, &OldIrql);
     if (DeviceObject->AttachedDevice != NULL) {
         KeReleaseSpinLock(&IopDatabaseLock, OldIrql);

@@ -47,6 +47,7 @@ NTSTATUS IopSetDeviceInterruptResource(_In_ PDEVICE_OBJECT PhysicalDeviceObject,
 #define IOP_VERIFIER_DELETE_ATTACHED_DEVICE 0x1001  /* P2 device, P3 device attached above, P4 driver */
 #define IOP_VERIFIER_DELETE_DEVICE_STILL_ATTACHED 0x1002  /* P2 device, P3 lower device, P4 driver */
 #define IOP_VERIFIER_DEVICES_LEFT_AT_UNLOAD 0x1003  /* P2 driver, P3 first device left */
+#define IOP_VERIFIER_IRPS_LEAKED_AT_UNLOAD 0x1004   /* P2 device, P3 IRPs pending, P4 driver */
 
 /* DEVOBJ_EXTENSION.ExtensionFlags (the WDK's private DOE_* values). */
 #define DOE_UNLOAD_PENDING 0x00000001
@@ -117,7 +118,9 @@ VOID IopCallDriverReinitializationRoutines(VOID);
  * calls DriverUnload, which must have deleted every device of the driver
  * (DRIVER_VERIFIER_IOMANAGER_VIOLATION IOP_VERIFIER_DEVICES_LEFT_AT_UNLOAD
  * if not), removes \Driver\<Name> and releases the loaded reference.
- * PASSIVE_LEVEL.
+ * With the verifier on, a device the Unload routine deletes while IRPs are
+ * still pending on it stops the machine (IOP_VERIFIER_IRPS_LEAKED_AT_UNLOAD,
+ * io/device.c). PASSIVE_LEVEL.
  */
 NTSTATUS IopUnloadDriver(_In_ PDRIVER_OBJECT DriverObject);
 

@@ -148,3 +148,24 @@ KTEST_BUGCHECK(IrpVerifyNoMoreStackLocations, NO_MORE_IRP_STACK_LOCATIONS)
         IoCallDriver(KtIrpStack.Lower, Irp);
     }
 }
+
+/* 0xC9/0x1004 (Kestrel's): IRPs leaked at unload. The function driver keeps
+ * an IRP pending and the drivers are unloaded without completing it; the
+ * filter's Unload deletes a device the IRP is still inside. */
+KTEST_BUGCHECK(IrpVerifyLeakedAtUnload, DRIVER_VERIFIER_IOMANAGER_VIOLATION)
+{
+    PIRP Irp;
+
+    if (!NT_SUCCESS(KtIrpStackCreate(0))) {
+        return;
+    }
+    KtIrpStack.LowerMode = KtLowerHold;
+    Irp = IoAllocateIrp(KtIrpStack.FilterB->StackSize, FALSE);
+    if (Irp == NULL) {
+        return;
+    }
+    IoGetNextIrpStackLocation(Irp)->MajorFunction = IRP_MJ_FLUSH_BUFFERS;
+    if (IoCallDriver(KtIrpStack.FilterB, Irp) == STATUS_PENDING) {
+        KtIrpStackDestroy();    /* must not return */
+    }
+}
