@@ -85,7 +85,7 @@ DRIVER_OBJS += $(BUILD)/drivers.gen.o
 KERNEL_ELF  := $(BUILD)/kestrel.elf
 ISO         := $(BUILD)/kestrel.iso
 
-.PHONY: all kernel iso efi run debug test bench clean deps host-tests
+.PHONY: all kernel iso efi run debug test bench clean deps host-tests check-driver-includes
 all: kernel iso efi
 
 kernel: $(KERNEL_ELF)
@@ -94,10 +94,28 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(DRIVER_OBJS) linker.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(DRIVER_OBJS)
 
+# A driver compiles against the DDK only (DINCLUDES), and
+# scripts/driver-includes.sh refuses an object whose dependency list reaches
+# a header outside include/ and drivers/ (a "../../kernel/..." path).
+DRIVER_CC = $(CC) $(KCFLAGS) $(DINCLUDES) -MMD -MP
 $(BUILD)/drivers/%.c.o: drivers/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KCFLAGS) $(DINCLUDES) $(if $(DRIVER_ENTRY),-DDriverEntry=$(DRIVER_ENTRY)) -MMD -MP -c $< -o $@
+	$(Q)$(DRIVER_CC) $(if $(DRIVER_ENTRY),-DDriverEntry=$(DRIVER_ENTRY)) -c $< -o $@ && \
+	  scripts/driver-includes.sh $< $(@:.o=.d) || { rm -f $@; exit 1; }
+
+# The promise above, tested (`make test` runs it): each planted driver
+# tests/drivercheck/driver_includes_*.c must fail to build the way drivers build.
+check-driver-includes:
+	$(Q)mkdir -p $(BUILD)/check
+	$(Q)for src in $(wildcard tests/drivercheck/driver_includes_*.c); do \
+	  obj=$(BUILD)/check/$$(basename $$src .c).o; \
+	  if $(DRIVER_CC) -c $$src -o $$obj 2>$$obj.log && \
+	     scripts/driver-includes.sh $$src $${obj%.o}.d 2>>$$obj.log; then \
+	    echo "FAIL $$src built as a driver"; exit 1; \
+	  fi; \
+	  echo "PASS $$src refused: $$(grep -m1 -o 'fatal error: .*\|includes .*' $$obj.log)"; \
+	done
 
 # The built-in driver table, rewritten only when the list of drivers changes.
 $(BUILD)/drivers.gen.c: FORCE
@@ -153,7 +171,7 @@ debug: deps all
 	gdb -q $(KERNEL_ELF) -ex 'target remote localhost:1234' $(GDB_EXTRA); \
 	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
-test: deps all host-tests fuzz-acpi
+test: deps all host-tests fuzz-acpi check-driver-includes
 	tests/run-all.py
 
 bench: deps all
