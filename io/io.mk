@@ -1,6 +1,5 @@
 # io/: the I/O manager, PnP and power (issue 5 and 6).
 KERNEL_SRCS += io/interrupt.c
-KERNEL_SRCS += io/notimpl.c
 KERNEL_SRCS += io/device.c io/driver.c io/symlink.c io/reinit.c io/ioinit.c
 KERNEL_SRCS += io/cancel.c io/csq.c io/startio.c io/iotimer.c io/remlock.c
 # IRPs: allocation, IoCallDriver, completion, the IRPs the I/O manager builds, the verifier.

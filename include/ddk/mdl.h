@@ -14,8 +14,7 @@
  *   +-----------------------------+
  *
  * Names, values, layout and macros are the WDK's (wdm.h). The routines are
- * implemented with the I/O manager's buffer handling (io/); until then they
- * stop the machine naming themselves (io/notimpl.c).
+ * in kernel/mm/mdl.c; the I/O manager builds MDLs for direct I/O (io/).
  */
 #ifndef _KESTREL_DDK_MDL_H
 #define _KESTREL_DDK_MDL_H

@@ -52,6 +52,52 @@ KTEST(FileSampleReverseThroughFilter)
     KT_ASSERT_STATUS(ZwClose(Handle), STATUS_SUCCESS);
 }
 
+/* The student sample as the build registers it (drivers/samples/
+ * kestrelsample, from the table generated from driver.mk): loaded at boot,
+ * the slots it did not set still failing their IRPs with
+ * STATUS_INVALID_DEVICE_REQUEST, and its unload refused, with a message,
+ * while a handle to it is open. */
+KTEST(FileSampleBuiltinDefaultsAndBusyUnload)
+{
+    UNICODE_STRING Link = RTL_CONSTANT_STRING(KESTREL_SAMPLE_DOS_NAME);
+    PDRIVER_OBJECT Driver = IopReferenceDriverByName(L"KestrelSample");
+    IO_STATUS_BLOCK IoStatus;
+    UCHAR Buffer[8];
+    HANDLE Handle;
+    PVOID Device;
+
+    KT_ASSERT(Driver != NULL);
+    KT_ASSERT((Driver->Flags & DRVO_INITIALIZED) != 0);
+    KT_ASSERT(Driver->MajorFunction[IRP_MJ_CREATE] != IopInvalidDeviceRequest);
+    KT_ASSERT(Driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] != IopInvalidDeviceRequest);
+    KT_ASSERT(Driver->MajorFunction[IRP_MJ_READ] == IopInvalidDeviceRequest);
+    KT_ASSERT(Driver->DriverUnload != NULL);
+    KT_ASSERT_STATUS(ObReferenceObjectByName(&Link, 0, &IopDeviceObjectType, &Device, NULL),
+                     STATUS_SUCCESS);
+    KT_ASSERT(((PDEVICE_OBJECT)Device)->DriverObject == Driver);
+    KT_ASSERT(Driver->DeviceObject == Device);
+    KT_ASSERT_EQ(((PDEVICE_OBJECT)Device)->Flags & (DO_DEVICE_INITIALIZING | DO_BUFFERED_IO),
+                 DO_BUFFERED_IO);
+
+    KT_ASSERT_STATUS(KtOpen(KESTREL_SAMPLE_DOS_NAME, TRUE, &Handle), STATUS_SUCCESS);
+    /* A read reaches the default slot (through the filter above). It fails
+     * synchronously, so, as in Windows, the status block is left alone. */
+    IoStatus.Status = STATUS_SUCCESS;
+    IoStatus.Information = 99;
+    KT_ASSERT_STATUS(ZwReadFile(Handle, NULL, NULL, NULL, &IoStatus, Buffer, sizeof(Buffer),
+                                NULL, NULL),
+                     STATUS_INVALID_DEVICE_REQUEST);
+    KT_ASSERT_EQ(IoStatus.Information, 99);
+    /* The open handle keeps the driver loaded. */
+    KT_ASSERT_STATUS(IopUnloadDriver(Driver), STATUS_DEVICE_BUSY);
+    KT_ASSERT(Driver->DeviceObject == Device);
+    KT_ASSERT((Driver->Flags & DRVO_UNLOAD_INVOKED) == 0);
+    KT_ASSERT_STATUS(ZwClose(Handle), STATUS_SUCCESS);
+    KT_ASSERT_EQ(((PDEVICE_OBJECT)Device)->ReferenceCount, 0);
+    ObDereferenceObject(Device);
+    ObDereferenceObject(Driver);
+}
+
 /* The documented status codes for bad handles, names and arguments. */
 KTEST(FileErrorCodes)
 {

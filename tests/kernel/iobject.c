@@ -1,8 +1,8 @@
 /*
  * tests/kernel/iobject.c - driver and device objects (io/driver.c,
  * io/device.c, io/reinit.c): loading a driver, its defaults, devices and
- * their extensions, device stacks, reinitialization, unload, and the
- * built-in Sample driver (drivers/samples/sample).
+ * their extensions, device stacks, reinitialization, unload. The
+ * built-in student sample is tested through the file API (file.c).
  */
 #include "tests/kernel/ktest.h"
 #include "io/iop.h"
@@ -307,30 +307,6 @@ KTEST(IoDriverObjectExtensions)
     KT_ASSERT(IoGetDriverObjectExtension(Driver, (PVOID)&ClientB) == B);
     KT_ASSERT(IoGetDriverObjectExtension(Driver, (PVOID)Driver) == NULL);
     KT_ASSERT_STATUS(IopUnloadDriver(Driver), STATUS_SUCCESS);
-}
-
-/* The Sample driver (drivers/samples/sample) loaded at boot from the
- * generated table. */
-KTEST(IoBuiltinSampleDriver)
-{
-    UNICODE_STRING Link = RTL_CONSTANT_STRING(L"\\DosDevices\\Sample");
-    PDRIVER_OBJECT Driver = IopReferenceDriverByName(L"Sample");
-    PVOID Device;
-
-    KT_ASSERT(Driver != NULL);
-    KT_ASSERT((Driver->Flags & DRVO_INITIALIZED) != 0);
-    KT_ASSERT(Driver->MajorFunction[IRP_MJ_CREATE] != IopInvalidDeviceRequest);
-    KT_ASSERT(Driver->MajorFunction[IRP_MJ_DEVICE_CONTROL] != IopInvalidDeviceRequest);
-    KT_ASSERT(Driver->MajorFunction[IRP_MJ_READ] == IopInvalidDeviceRequest);
-    KT_ASSERT(Driver->DriverUnload != NULL);
-    KT_ASSERT_STATUS(ObReferenceObjectByName(&Link, 0, &IopDeviceObjectType, &Device, NULL),
-                     STATUS_SUCCESS);
-    KT_ASSERT(((PDEVICE_OBJECT)Device)->DriverObject == Driver);
-    KT_ASSERT(Driver->DeviceObject == Device);
-    KT_ASSERT_EQ(((PDEVICE_OBJECT)Device)->Flags & (DO_DEVICE_INITIALIZING | DO_BUFFERED_IO),
-                 DO_BUFFERED_IO);
-    ObDereferenceObject(Device);
-    ObDereferenceObject(Driver);
 }
 
 /* Deleting a device that still has a device attached above it. */

@@ -1,2 +1,0 @@
-DRIVER_NAME := Sample
-DRIVER_SRCS += drivers/samples/sample/driver.c
