@@ -25,6 +25,8 @@
 #include <ddk/ps.h>
 #include <ddk/mdl.h>
 #include <ddk/io.h>
+#include <ddk/pnp.h>
+#include <ddk/po.h>
 #include <ddk/exsync.h>
 
 #endif /* _WDMDDK_ */

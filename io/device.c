@@ -190,7 +190,12 @@ IoDeleteDevice(PDEVICE_OBJECT DeviceObject)
     Driver = DeviceObject->DriverObject;
     IopCheckIrpsLeakedAtUnload(DeviceObject);
     KeAcquireSpinLock(&IopDatabaseLock, &OldIrql);
-    if (DeviceObject->AttachedDevice != NULL) {
+    /* During IRP_MN_REMOVE_DEVICE the WDM order is: the IRP goes down the
+     * stack, the bus driver deletes its PDO, and each driver above detaches
+     * and deletes its own device as the IRP comes back; the PnP manager
+     * marks the stack DOE_REMOVE_PROCESSED for that (io/pnpirp.c). */
+    if (DeviceObject->AttachedDevice != NULL &&
+        (IopDeviceExtension(DeviceObject)->ExtensionFlags & DOE_REMOVE_PROCESSED) == 0) {
         KeReleaseSpinLock(&IopDatabaseLock, OldIrql);
         IopDeleteAttachedDeviceViolation(IOP_VERIFIER_DELETE_ATTACHED_DEVICE, DeviceObject,
                                          DeviceObject->AttachedDevice);

@@ -14,6 +14,7 @@
 #include "io/iop.h"
 #include "io/iopirp.h"
 #include "io/fileio.h"
+#include "io/pnpp.h"
 
 /* PASSIVE_LEVEL. A driver that fails is reported by IopLoadDriver and
  * left out; the others still load. */
@@ -48,4 +49,5 @@ IoInitSystem(VOID)
     IopInitializeFileObjects();
     IopInitializeReinitialization();
     IopInitializeBuiltinDrivers();
+    IopInitializePnpManager();          /* the device tree: enumerate, match, start */
 }

@@ -52,6 +52,8 @@ NTSTATUS IopSetDeviceInterruptResource(_In_ PDEVICE_OBJECT PhysicalDeviceObject,
 /* DEVOBJ_EXTENSION.ExtensionFlags (the WDK's private DOE_* values). */
 #define DOE_UNLOAD_PENDING 0x00000001
 #define DOE_DELETE_PENDING 0x00000002
+#define DOE_REMOVE_PENDING 0x00000004   /* surprise-removed: REMOVE_DEVICE waits for the last handle */
+#define DOE_REMOVE_PROCESSED 0x00000008 /* IRP_MN_REMOVE_DEVICE is on its way through the stack */
 
 /* The body of a driver object: what drivers see, then the I/O manager's
  * own part. */
@@ -64,10 +66,16 @@ typedef struct _IOP_DRIVER_BODY {
 
 /* One entry of the table the build generates from drivers/.../driver.mk
  * (build/drivers.gen.c): the name is Xxx in \Driver\Xxx, the entry point
- * is the driver's DriverEntry, renamed XxxDriverEntry at build time. */
+ * is the driver's DriverEntry, renamed XxxDriverEntry at build time. The
+ * ID lists (NULL-terminated; driver.mk's DRIVER_IDS,
+ * DRIVER_UPPER_FILTER_IDS, DRIVER_LOWER_FILTER_IDS) say which devices the
+ * PnP manager gives it (io/pnpmatch.c). */
 typedef struct _IOP_BUILTIN_DRIVER {
     PCWSTR Name;
     PDRIVER_INITIALIZE DriverEntry;
+    const PCWSTR *Ids;
+    const PCWSTR *UpperFilterIds;
+    const PCWSTR *LowerFilterIds;
 } IOP_BUILTIN_DRIVER;
 
 extern const IOP_BUILTIN_DRIVER IopBuiltinDrivers[];   /* ends with { NULL, NULL } */
@@ -140,10 +148,18 @@ IopIncrementDeviceOpenCount(PDEVICE_OBJECT DeviceObject)
     InterlockedIncrement(&DeviceObject->ReferenceCount);
 }
 
+/* The PnP manager (io/pnpinit.c) is told when the last handle of a
+ * surprise-removed device closes: its REMOVE_DEVICE was waiting for it. */
+VOID IopQueuePendingRemovalCheck(VOID);
+
 FORCEINLINE VOID
 IopDecrementDeviceOpenCount(PDEVICE_OBJECT DeviceObject)
 {
-    InterlockedDecrement(&DeviceObject->ReferenceCount);
+    if (InterlockedDecrement(&DeviceObject->ReferenceCount) == 0 &&
+        (__atomic_load_n(&DeviceObject->DeviceObjectExtension->ExtensionFlags, __ATOMIC_SEQ_CST) &
+         DOE_REMOVE_PENDING) != 0) {
+        IopQueuePendingRemovalCheck();
+    }
 }
 
 /* The DEVOBJ_EXTENSION of a device. */

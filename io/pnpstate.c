@@ -1,0 +1,257 @@
+/*
+ * io/pnpstate.c - the device state machine (the picture is in io/pnpp.h):
+ * start, stop for rebalancing, orderly and surprise removal.
+ *
+ * The rules are the WDK's. START_DEVICE travels down the stack and each
+ * driver starts on the way back up, so the bus driver starts first (the
+ * function driver waits for the lower drivers with a completion routine or
+ * IoForwardIrpSynchronously). A query (QUERY_STOP, QUERY_REMOVE) that any
+ * driver in the stack fails is followed by the matching CANCEL_* to the
+ * whole stack, and the device goes on as before. A device that vanished
+ * from its bus gets SURPRISE_REMOVAL at once, and REMOVE_DEVICE only when
+ * nobody has it open any more; children go before their parents.
+ */
+#include "io/pnpp.h"
+
+/* PASSIVE_LEVEL, tree lock held. Tells io/interrupt.c the device's line,
+ * for IoConnectInterruptEx(CONNECT_LINE_BASED); Vector 0 forgets it. */
+static VOID
+IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
+{
+    IOP_INTERRUPT_RESOURCE Resource;
+    PCM_RESOURCE_LIST Raw = Node->ResourceList, Translated = Node->ResourceListTranslated;
+    ULONG Index;
+
+    RtlZeroMemory(&Resource, sizeof(Resource));
+    if (Started && Raw != NULL && Translated != NULL) {
+        PCM_PARTIAL_RESOURCE_LIST RawList = &Raw->List[0].PartialResourceList;
+        PCM_PARTIAL_RESOURCE_LIST List = &Translated->List[0].PartialResourceList;
+
+        for (Index = 0; Index < List->Count; Index++) {
+            PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc = &List->PartialDescriptors[Index];
+
+            if (Desc->Type == CmResourceTypeInterrupt &&
+                (Desc->Flags & CM_RESOURCE_INTERRUPT_MESSAGE) == 0) {
+                Resource.Vector = Desc->u.Interrupt.Vector;
+                Resource.Irql = (KIRQL)Desc->u.Interrupt.Level;
+                Resource.Affinity = Desc->u.Interrupt.Affinity;
+                Resource.InterruptMode =
+                    (Desc->Flags & CM_RESOURCE_INTERRUPT_LATCHED) != 0 ? Latched : LevelSensitive;
+                Resource.ShareVector =
+                    RawList->PartialDescriptors[Index].ShareDisposition == CmResourceShareShared;
+                break;
+            }
+        }
+    }
+    if (Resource.Vector != 0 || !Started) {
+        IopSetDeviceInterruptResource(Node->PhysicalDeviceObject, &Resource);
+    }
+}
+
+/* PASSIVE_LEVEL, tree lock held. DriversAdded or Stopped -> Started,
+ * then its children are enumerated. */
+NTSTATUS
+IopStartDeviceNode(PDEVICE_NODE Node)
+{
+    NTSTATUS Status;
+
+    Node->Problem = 0;
+    Node->ProblemStatus = STATUS_SUCCESS;
+    Status = IopAssignResources(Node);
+    if (!NT_SUCCESS(Status)) {
+        DbgPrint("PnP: %wZ: no resources (0x%08x); not started\n", &Node->InstancePath, Status);
+        return Status;
+    }
+    IopSetNodeState(Node, DeviceNodeResourcesAssigned);
+    IopSetNodeState(Node, DeviceNodeStartPending);
+    Status = IopSendStartDevice(Node);
+    if (!NT_SUCCESS(Status)) {
+        DbgPrint("PnP: %wZ failed to start: 0x%08x\n", &Node->InstancePath, Status);
+        IopSetNodeProblem(Node, CM_PROB_FAILED_START, Status);
+        IopReleaseResources(Node);
+        /* The WDK: a failed start is followed by REMOVE_DEVICE, which takes
+         * the drivers away; the PDO stays with its bus. */
+        IopSendRemoveDevice(Node->PhysicalDeviceObject);
+        IopSetNodeState(Node, DeviceNodeRemoved);
+        return Status;
+    }
+    IopSetNodeState(Node, DeviceNodeStarted);
+    Node->DevicePowerState = PowerDeviceD0;
+    IopRecordInterrupt(Node, TRUE);
+    return IopEnumerateDevice(Node);
+}
+
+/* PASSIVE_LEVEL, tree lock held. */
+NTSTATUS
+IopRequestDeviceStop(PDEVICE_NODE Node)
+{
+    NTSTATUS Status;
+
+    if (Node->State != DeviceNodeStarted) {
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    Status = IopSendPnpMinor(Node->PhysicalDeviceObject, IRP_MN_QUERY_STOP_DEVICE);
+    if (!NT_SUCCESS(Status)) {
+        DbgPrint("PnP: %wZ refused to stop (0x%08x); cancelling\n", &Node->InstancePath, Status);
+        IopSendPnpMinor(Node->PhysicalDeviceObject, IRP_MN_CANCEL_STOP_DEVICE);
+        return Status;
+    }
+    IopSetNodeState(Node, DeviceNodeQueryStopped);
+    IopSendPnpMinor(Node->PhysicalDeviceObject, IRP_MN_STOP_DEVICE);
+    IopRecordInterrupt(Node, FALSE);
+    IopReleaseResources(Node);
+    IopSetNodeState(Node, DeviceNodeStopped);
+    return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL, tree lock held. */
+NTSTATUS
+IopRequestDeviceStart(PDEVICE_NODE Node)
+{
+    if (Node->State != DeviceNodeStopped && Node->State != DeviceNodeDriversAdded) {
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    return IopStartDeviceNode(Node);
+}
+
+/* The nodes of Node's subtree, children before parents (post-order). */
+static ULONG
+IopCollectSubtree(PDEVICE_NODE Node, PDEVICE_NODE *Nodes, ULONG Max, ULONG Count)
+{
+    PDEVICE_NODE Child;
+
+    for (Child = Node->Child; Child != NULL; Child = Child->Sibling) {
+        Count = IopCollectSubtree(Child, Nodes, Max, Count);
+    }
+    if (Count < Max) {
+        Nodes[Count] = Node;
+    }
+    return Count + 1;
+}
+
+/* PASSIVE_LEVEL, tree lock held. Only nodes with drivers get the queries:
+ * one that never got past Initialized has nothing to ask. */
+static BOOLEAN
+IopNodeHasStack(PDEVICE_NODE Node)
+{
+    return Node->State >= DeviceNodeDriversAdded && Node->State != DeviceNodeRemoved &&
+           Node->State != DeviceNodeRemovePendingCloses;
+}
+
+#define IOP_MAX_SUBTREE 64
+
+/* PASSIVE_LEVEL, tree lock held. */
+NTSTATUS
+IopRequestDeviceRemove(PDEVICE_NODE Node)
+{
+    PDEVICE_NODE Nodes[IOP_MAX_SUBTREE];
+    ULONG Count, Index, Queried;
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    Count = IopCollectSubtree(Node, Nodes, IOP_MAX_SUBTREE, 0);
+    if (Count > IOP_MAX_SUBTREE) {
+        DbgPrint("PnP: %wZ has %u devices below it; at most %u can be removed at once\n",
+                 &Node->InstancePath, Count, IOP_MAX_SUBTREE);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        if (IopNodeHasStack(Nodes[Index]) && IopStackOpenCount(Nodes[Index]) != 0) {
+            DbgPrint("PnP: removal of %wZ vetoed: %wZ has %d open handle(s)\n",
+                     &Node->InstancePath, &Nodes[Index]->InstancePath,
+                     IopStackOpenCount(Nodes[Index]));
+            return STATUS_DEVICE_BUSY;
+        }
+    }
+    for (Queried = 0; Queried < Count; Queried++) {
+        if (!IopNodeHasStack(Nodes[Queried])) {
+            continue;
+        }
+        Status = IopSendPnpMinor(Nodes[Queried]->PhysicalDeviceObject,
+                                 IRP_MN_QUERY_REMOVE_DEVICE);
+        if (!NT_SUCCESS(Status)) {
+            DbgPrint("PnP: %wZ refused to be removed (0x%08x); cancelling\n",
+                     &Nodes[Queried]->InstancePath, Status);
+            break;
+        }
+        IopSetNodeState(Nodes[Queried], DeviceNodeQueryRemoved);
+    }
+    if (!NT_SUCCESS(Status)) {
+        /* Every stack that was asked hears the cancel, the refusing one too. */
+        for (Index = 0; Index <= Queried && Index < Count; Index++) {
+            if (IopNodeHasStack(Nodes[Index]) || Nodes[Index]->State == DeviceNodeQueryRemoved) {
+                IopSendPnpMinor(Nodes[Index]->PhysicalDeviceObject, IRP_MN_CANCEL_REMOVE_DEVICE);
+                if (Nodes[Index]->State == DeviceNodeQueryRemoved) {
+                    IopSetNodeState(Nodes[Index], Nodes[Index]->PreviousState);
+                }
+            }
+        }
+        return Status;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        PDEVICE_NODE Victim = Nodes[Index];
+
+        IopRecordInterrupt(Victim, FALSE);
+        IopSendRemoveDevice(Victim->PhysicalDeviceObject);
+        IopReleaseResources(Victim);
+        if (Victim == Node) {
+            IopSetNodeState(Victim, DeviceNodeRemoved);
+        } else {
+            /* Its bus is gone with it: so is the node. */
+            IopDeleteDeviceNode(Victim);
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL, tree lock held. */
+VOID
+IopSurpriseRemoveSubtree(PDEVICE_NODE Node)
+{
+    PDEVICE_NODE Child;
+    PDEVICE_OBJECT Device;
+    KIRQL OldIrql;
+
+    for (Child = Node->Child; Child != NULL; Child = Child->Sibling) {
+        if (Child->State != DeviceNodeRemovePendingCloses) {
+            IopSurpriseRemoveSubtree(Child);
+        }
+    }
+    if (IopNodeHasStack(Node)) {
+        IopSendPnpMinor(Node->PhysicalDeviceObject, IRP_MN_SURPRISE_REMOVAL);
+    }
+    IopRecordInterrupt(Node, FALSE);
+    IopReleaseResources(Node);
+    IopSetNodeProblem(Node, CM_PROB_DEVICE_NOT_THERE, STATUS_NO_SUCH_DEVICE);
+    IopSetNodeState(Node, DeviceNodeRemovePendingCloses);
+    /* From here a close of the last handle tells the PnP thread. */
+    KeAcquireSpinLock(&IopDatabaseLock, &OldIrql);
+    for (Device = Node->PhysicalDeviceObject; Device != NULL; Device = Device->AttachedDevice) {
+        InterlockedOr((volatile LONG *)&IopDeviceExtension(Device)->ExtensionFlags,
+                      DOE_REMOVE_PENDING);
+    }
+    KeReleaseSpinLock(&IopDatabaseLock, OldIrql);
+}
+
+/* PASSIVE_LEVEL, tree lock held. Leaves first, so a bus goes after its
+ * children; a node still open waits (and so does its parent). */
+VOID
+IopProcessPendingRemovals(VOID)
+{
+    PDEVICE_NODE Node;
+    BOOLEAN Removed;
+
+    do {
+        Removed = FALSE;
+        for (Node = IopRootDeviceNode; Node != NULL; Node = IopNextDeviceNode(Node)) {
+            if (Node->State == DeviceNodeRemovePendingCloses && Node->Child == NULL &&
+                IopStackOpenCount(Node) == 0) {
+                /* A PDO alone (no driver ever added) gets it too: its bus
+                 * driver deletes the PDO then. */
+                IopSendRemoveDevice(Node->PhysicalDeviceObject);
+                IopDeleteDeviceNode(Node);
+                Removed = TRUE;
+                break;
+            }
+        }
+    } while (Removed);
+}

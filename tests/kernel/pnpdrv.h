@@ -1,0 +1,60 @@
+/*
+ * tests/kernel/pnpdrv.h - the PnP tests' drivers (tests/kernel/pnpdrv.c):
+ * KtPnpBus, a bus driver whose children the test decides, and KtPnpFunc,
+ * a function driver matched to those children by ID. Both record every
+ * PnP and power IRP they see, in order, in one shared log.
+ */
+#ifndef KESTREL_TESTS_KERNEL_PNPDRV_H
+#define KESTREL_TESTS_KERNEL_PNPDRV_H
+
+#include <wdm.h>
+
+#define KTPNP_MAX_CHILDREN 4
+#define KTPNP_MAX_EVENTS 128
+
+/* Who saw an IRP: the bus FDO, a child PDO (bus driver), or the function
+ * driver's FDO on child n. */
+#define KTPNP_WHO_BUS 0x10
+#define KTPNP_WHO_PDO(n) (0x20 + (n))
+#define KTPNP_WHO_FUNC(n) (0x30 + (n))
+
+typedef struct _KTPNP_EVENT {
+    UCHAR Who;
+    UCHAR Major;
+    UCHAR Minor;
+    UCHAR PowerState;                   /* SET_POWER: the device state */
+} KTPNP_EVENT;
+
+typedef struct _KTPNP_CHILD {
+    BOOLEAN Present;                    /* reported in BusRelations */
+    PDEVICE_OBJECT Pdo;                 /* created at its first report */
+    USHORT PortBase;                    /* 0: no resources */
+    UCHAR Irq;                          /* ISA IRQ, 0xFF none */
+    /* Set by the function driver. */
+    BOOLEAN Added;
+    PDEVICE_OBJECT AddedPdo;
+    PDEVICE_OBJECT Fdo;
+    CM_PARTIAL_RESOURCE_DESCRIPTOR RawPort, RawIrq, TranslatedPort, TranslatedIrq;
+    ULONG RawCount, TranslatedCount;
+    BOOLEAN FailQueryStop;
+    BOOLEAN FailQueryRemove;
+    BOOLEAN Removed;                    /* the function driver's REMOVE_DEVICE */
+} KTPNP_CHILD;
+
+typedef struct _KTPNP_STATE {
+    KTPNP_CHILD Children[KTPNP_MAX_CHILDREN];
+    PDEVICE_OBJECT BusFdo;
+    ULONG EventCount;
+    KTPNP_EVENT Events[KTPNP_MAX_EVENTS];
+} KTPNP_STATE;
+
+extern KTPNP_STATE KtPnp;
+
+/* Registers both drivers with the PnP manager (once) and clears the
+ * state. Each test then creates its own bus: Root\KtPnpBus\<Instance>. */
+VOID KtPnpReset(VOID);
+PDEVICE_OBJECT KtPnpCreateBus(PCWSTR Instance);
+/* The index of the first event at or after From that matches, or -1. */
+LONG KtPnpFindEvent(ULONG From, UCHAR Who, UCHAR Major, UCHAR Minor);
+
+#endif /* KESTREL_TESTS_KERNEL_PNPDRV_H */
