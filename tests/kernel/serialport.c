@@ -1,0 +1,284 @@
+/*
+ * tests/kernel/serialport.c - a stand-in for the PnP manager's part in
+ * the serial driver's tests (serialtest.h says what and why).
+ */
+#include "tests/kernel/serialtest.h"
+#include "io/iop.h"
+#include "drivers/serial/serial.h"
+
+static DRIVER_INITIALIZE KtsBusDriverEntry;
+static DRIVER_DISPATCH KtsBusPnp;
+static DRIVER_DISPATCH KtsBusPower;
+static IO_COMPLETION_ROUTINE KtsSignal;
+
+static PDRIVER_OBJECT KtsBusDriver;
+
+/* PASSIVE_LEVEL. A bus driver's PDO answers the PnP IRPs it understands
+ * and leaves the others' status alone. Its COM number (UINumber) is 2. */
+static NTSTATUS
+KtsBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
+    NTSTATUS Status = Irp->IoStatus.Status;
+
+    UNREFERENCED_PARAMETER(DeviceObject);
+    switch (IrpSp->MinorFunction) {
+    case IRP_MN_START_DEVICE:
+    case IRP_MN_QUERY_STOP_DEVICE:
+    case IRP_MN_STOP_DEVICE:
+    case IRP_MN_CANCEL_STOP_DEVICE:
+    case IRP_MN_QUERY_REMOVE_DEVICE:
+    case IRP_MN_CANCEL_REMOVE_DEVICE:
+    case IRP_MN_SURPRISE_REMOVAL:
+    case IRP_MN_REMOVE_DEVICE:
+        Status = STATUS_SUCCESS;
+        break;
+    case IRP_MN_QUERY_CAPABILITIES:
+        IrpSp->Parameters.DeviceCapabilities.Capabilities->UINumber = 2;
+        Status = STATUS_SUCCESS;
+        break;
+    default:
+        break;
+    }
+    Irp->IoStatus.Status = Status;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return Status;
+}
+
+/* PASSIVE_LEVEL. Power IRPs succeed at the bottom. */
+static NTSTATUS
+KtsBusPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    Irp->IoStatus.Status = STATUS_SUCCESS;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS
+KtsBusDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->MajorFunction[IRP_MJ_PNP] = KtsBusPnp;
+    DriverObject->MajorFunction[IRP_MJ_POWER] = KtsBusPower;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS
+KtsSignal(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
+{
+    UNREFERENCED_PARAMETER(DeviceObject);
+    UNREFERENCED_PARAMETER(Irp);
+    KeSetEvent(Context, IO_NO_INCREMENT, FALSE);
+    return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+NTSTATUS
+KtsSendPnp(PKTS_PORT Port, UCHAR Minor, PCM_RESOURCE_LIST Raw, PCM_RESOURCE_LIST Translated)
+{
+    PDEVICE_OBJECT Top = IoGetAttachedDeviceReference(Port->Pdo);
+    PIO_STACK_LOCATION IrpSp;
+    NTSTATUS Status;
+    KEVENT Event;
+    PIRP Irp;
+
+    Irp = IoAllocateIrp(Top->StackSize, FALSE);
+    if (Irp == NULL) {
+        ObDereferenceObject(Top);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
+    IrpSp = IoGetNextIrpStackLocation(Irp);
+    IrpSp->MajorFunction = IRP_MJ_PNP;
+    IrpSp->MinorFunction = Minor;
+    if (Minor == IRP_MN_START_DEVICE) {
+        IrpSp->Parameters.StartDevice.AllocatedResources = Raw;
+        IrpSp->Parameters.StartDevice.AllocatedResourcesTranslated = Translated;
+    }
+    KeInitializeEvent(&Event, NotificationEvent, FALSE);
+    IoSetCompletionRoutine(Irp, KtsSignal, &Event, TRUE, TRUE, TRUE);
+    Status = IoCallDriver(Top, Irp);
+    if (Status == STATUS_PENDING) {
+        KeWaitForSingleObject(&Event, Executive, KernelMode, FALSE, NULL);
+    }
+    Status = Irp->IoStatus.Status;
+    IoFreeIrp(Irp);
+    ObDereferenceObject(Top);
+    return Status;
+}
+
+/* One full descriptor: COM2's eight ports and, optionally, its interrupt. */
+VOID
+KtsBuildResources(PCM_RESOURCE_LIST Raw, PCM_RESOURCE_LIST Translated, BOOLEAN WithInterrupt)
+{
+    PCM_RESOURCE_LIST Lists[2] = {Raw, Translated};
+    PCM_PARTIAL_RESOURCE_DESCRIPTOR Partial;
+    KAFFINITY Affinity = 1;
+    ULONG Vector, Index;
+    KIRQL Irql = 0;
+
+    Vector = HalGetInterruptVector(Isa, 0, KTS_COM2_IRQ, KTS_COM2_IRQ, &Irql, &Affinity);
+    for (Index = 0; Index < 2; Index++) {
+        PCM_RESOURCE_LIST List = Lists[Index];
+        RtlZeroMemory(List, sizeof(KTS_RESOURCE_BUFFER));
+        List->Count = 1;
+        List->List[0].InterfaceType = Isa;
+        List->List[0].PartialResourceList.Version = 1;
+        List->List[0].PartialResourceList.Revision = 1;
+        List->List[0].PartialResourceList.Count = WithInterrupt ? 2 : 1;
+        Partial = &List->List[0].PartialResourceList.PartialDescriptors[0];
+        Partial->Type = CmResourceTypePort;
+        Partial->ShareDisposition = CmResourceShareDeviceExclusive;
+        Partial->Flags = CM_RESOURCE_PORT_IO | CM_RESOURCE_PORT_16_BIT_DECODE;
+        Partial->u.Port.Start.QuadPart = KTS_COM2_PORT;
+        Partial->u.Port.Length = 8;
+        Partial++;
+        Partial->Type = CmResourceTypeInterrupt;
+        Partial->ShareDisposition = CmResourceShareDeviceExclusive;
+        Partial->Flags = CM_RESOURCE_INTERRUPT_LATCHED;   /* ISA: edge */
+        if (Index == 0) {
+            Partial->u.Interrupt.Level = KTS_COM2_IRQ;
+            Partial->u.Interrupt.Vector = KTS_COM2_IRQ;
+            Partial->u.Interrupt.Affinity = (KAFFINITY)-1;
+        } else {
+            Partial->u.Interrupt.Level = Irql;
+            Partial->u.Interrupt.Vector = Vector;
+            Partial->u.Interrupt.Affinity = Affinity;
+        }
+    }
+}
+
+NTSTATUS
+KtsSetUp(PKTS_PORT Port, BOOLEAN Synchronous)
+{
+    KTS_RESOURCE_BUFFER Raw, Translated;
+    PDRIVER_OBJECT Serial;
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK IoStatus;
+    UNICODE_STRING Name;
+    NTSTATUS Status;
+
+    RtlZeroMemory(Port, sizeof(*Port));
+    if (KtsBusDriver == NULL) {
+        Status = IopLoadDriver(L"KtSerialBus", KtsBusDriverEntry, &KtsBusDriver);
+        if (!NT_SUCCESS(Status)) {
+            return Status;
+        }
+    }
+    Serial = IopReferenceDriverByName(L"Serial");
+    if (Serial == NULL) {
+        DbgPrint("KtsSetUp: \\Driver\\Serial is not loaded\n");
+        return STATUS_NOT_FOUND;
+    }
+    Status = IoCreateDevice(KtsBusDriver, 0, NULL, FILE_DEVICE_BUS_EXTENDER, 0, FALSE, &Port->Pdo);
+    if (!NT_SUCCESS(Status)) {
+        ObDereferenceObject(Serial);
+        return Status;
+    }
+    Port->Pdo->Flags |= DO_BUS_ENUMERATED_DEVICE;
+    Port->Pdo->Flags &= ~DO_DEVICE_INITIALIZING;
+    Status = Serial->DriverExtension->AddDevice(Serial, Port->Pdo);
+    ObDereferenceObject(Serial);
+    if (!NT_SUCCESS(Status)) {
+        IoDeleteDevice(Port->Pdo);
+        Port->Pdo = NULL;
+        return Status;
+    }
+    Port->Fdo = Port->Pdo->AttachedDevice;
+    KtsBuildResources(&Raw.List, &Translated.List, TRUE);
+    Status = KtsSendPnp(Port, IRP_MN_START_DEVICE, &Raw.List, &Translated.List);
+    if (!NT_SUCCESS(Status)) {
+        KtsTearDown(Port);
+        return Status;
+    }
+    Status = ZwCreateEvent(&Port->Event, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE);
+    if (NT_SUCCESS(Status)) {
+        Status = ObReferenceObjectByHandle(Port->Event, EVENT_MODIFY_STATE, *ExEventObjectType,
+                                           KernelMode, (PVOID *)&Port->EventObject, NULL);
+    }
+    if (NT_SUCCESS(Status)) {
+        RtlInitUnicodeString(&Name, KTS_COM2_NAME);
+        InitializeObjectAttributes(&Attributes, &Name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE,
+                                   NULL, NULL);
+        Status = ZwCreateFile(&Port->Handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE,
+                              &Attributes, &IoStatus, NULL, 0, 0, FILE_OPEN,
+                              Synchronous ? FILE_SYNCHRONOUS_IO_NONALERT : 0, NULL, 0);
+        if (!NT_SUCCESS(Status)) {
+            Port->Handle = NULL;
+        }
+    }
+    if (!NT_SUCCESS(Status)) {
+        KtsTearDown(Port);
+    }
+    return Status;
+}
+
+VOID
+KtsTearDown(PKTS_PORT Port)
+{
+    if (Port->Handle != NULL) {
+        ZwClose(Port->Handle);
+        Port->Handle = NULL;
+    }
+    if (Port->EventObject != NULL) {
+        ObDereferenceObject(Port->EventObject);
+        Port->EventObject = NULL;
+    }
+    if (Port->Event != NULL) {
+        ZwClose(Port->Event);
+        Port->Event = NULL;
+    }
+    if (Port->Pdo != NULL) {
+        if (Port->Pdo->AttachedDevice != NULL) {
+            (VOID)KtsSendPnp(Port, IRP_MN_REMOVE_DEVICE, NULL, NULL);
+        }
+        IoDeleteDevice(Port->Pdo);
+        Port->Pdo = NULL;
+    }
+}
+
+NTSTATUS
+KtsIoctl(PKTS_PORT Port, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
+         PULONG_PTR Information)
+{
+    IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status;
+
+    IoStatus.Information = 0;
+    Status = ZwDeviceIoControlFile(Port->Handle, Port->Event, NULL, NULL, &IoStatus, Code, In,
+                                   InLength, Out, OutLength);
+    if (Status == STATUS_PENDING && KtsWait(Port, 5000) == STATUS_SUCCESS) {
+        Status = IoStatus.Status;
+    }
+    if (Information != NULL) {
+        *Information = IoStatus.Information;
+    }
+    return Status;
+}
+
+NTSTATUS
+KtsWait(PKTS_PORT Port, ULONG Milliseconds)
+{
+    LARGE_INTEGER Timeout;
+
+    Timeout.QuadPart = -(LONGLONG)Milliseconds * 10000;
+    return KeWaitForSingleObject(Port->EventObject, Executive, KernelMode, FALSE, &Timeout);
+}
+
+NTSTATUS
+KtsSetTimeouts(PKTS_PORT Port, ULONG Interval, ULONG Multiplier, ULONG Constant)
+{
+    SERIAL_TIMEOUTS Timeouts = {Interval, Multiplier, Constant, 0, 0};
+    ULONG_PTR Information;
+
+    return KtsIoctl(Port, IOCTL_SERIAL_SET_TIMEOUTS, &Timeouts, sizeof(Timeouts), NULL, 0,
+                    &Information);
+}
+
+ULONG64
+KtsInterruptCount(PKTS_PORT Port)
+{
+    PSERIAL_DEVICE_EXTENSION Extension = Port->Fdo->DeviceExtension;
+
+    return Extension->Uart.Interrupts;
+}
