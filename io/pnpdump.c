@@ -32,16 +32,15 @@ IopAppend(IOP_TEXT *Text, PCSTR Format, ...)
 }
 
 static VOID
-IopAppendMultiSz(IOP_TEXT *Text, PCSTR Label, PCWSTR MultiSz)
+IopAppendMultiSz(IOP_TEXT *Text, PCSTR Separator, PCSTR Label, PCWSTR MultiSz)
 {
     if (MultiSz == NULL || *MultiSz == UNICODE_NULL) {
         return;
     }
-    IopAppend(Text, "%s:", Label);
+    IopAppend(Text, "%s%s:", Separator, Label);
     for (; *MultiSz != UNICODE_NULL; MultiSz += IopWcsLen(MultiSz) + 1) {
         IopAppend(Text, " %ws", MultiSz);
     }
-    IopAppend(Text, "   ");
 }
 
 static VOID
@@ -110,8 +109,10 @@ IopFormatNode(IOP_TEXT *Text, PDEVICE_NODE Node)
     IopAppend(Text, "\n");
     if (Node->HardwareIds != NULL || Node->CompatibleIds != NULL) {
         IopAppend(Text, "%*s  ", (int)Indent, "");
-        IopAppendMultiSz(Text, "hardware IDs", Node->HardwareIds);
-        IopAppendMultiSz(Text, "compatible IDs", Node->CompatibleIds);
+        IopAppendMultiSz(Text, "", "hardware IDs", Node->HardwareIds);
+        IopAppendMultiSz(Text, Node->HardwareIds != NULL && *Node->HardwareIds != UNICODE_NULL
+                                   ? "   " : "",
+                         "compatible IDs", Node->CompatibleIds);
         IopAppend(Text, "\n");
     }
     if (Node->ResourceList != NULL) {
