@@ -39,21 +39,8 @@
 #define PAGED_CODE_LOCKED() ((void)0)
 #endif
 
-/* Access rights (winnt.h's values; ddk/ob.h defines the same ones). */
-#ifndef DELETE
-#define DELETE 0x00010000L
-#define READ_CONTROL 0x00020000L
-#define WRITE_DAC 0x00040000L
-#define WRITE_OWNER 0x00080000L
-#define SYNCHRONIZE 0x00100000L
-#define STANDARD_RIGHTS_REQUIRED 0x000F0000L
-#define STANDARD_RIGHTS_ALL 0x001F0000L
-#define SPECIFIC_RIGHTS_ALL 0x0000FFFFL
-#define GENERIC_READ 0x80000000L
-#define GENERIC_WRITE 0x40000000L
-#define GENERIC_EXECUTE 0x20000000L
-#define GENERIC_ALL 0x10000000L
-#endif
+/* Access rights: DELETE ... GENERIC_ALL are in ddk/ob.h, which wdm.h
+ * includes before this file; the rest the I/O manager adds here. */
 #ifndef STANDARD_RIGHTS_READ
 #define STANDARD_RIGHTS_READ READ_CONTROL
 #define STANDARD_RIGHTS_WRITE READ_CONTROL

@@ -164,20 +164,6 @@ IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress, ULONG Le
     }
 }
 
-/* Stops the machine as an unhandled exception in Caller would
- * (KMODE_EXCEPTION_NOT_HANDLED: code, where, and for an access violation
- * 0 read / 1 write and the address). */
-static DECLSPEC_NORETURN VOID
-MiRaiseForMdl(PCSTR Routine, PVOID Caller, NTSTATUS Code, ULONG_PTR Write, ULONG_PTR Address,
-              PCSTR Why)
-{
-    DbgPrint("%s from %pS: %s (address %p); without exception handling this stops the "
-             "machine as an unhandled 0x%08x would\n", Routine, Caller, Why, (PVOID)Address,
-             (ULONG)Code);
-    KeBugCheckEx(KMODE_EXCEPTION_NOT_HANDLED, (ULONG_PTR)(ULONG)Code, (ULONG_PTR)Caller, Write,
-                 Address);
-}
-
 /* IRQL <= DISPATCH_LEVEL. Non-paged memory is always mapped: only the
  * frames need filling in. */
 VOID NTAPI
@@ -198,8 +184,9 @@ MmBuildMdlForNonPagedPool(PMDL Mdl)
         PHYSICAL_ADDRESS Pa = MmGetPhysicalAddress((PVOID)Va);
 
         if (Pa.QuadPart == 0) {
-            MiRaiseForMdl("MmBuildMdlForNonPagedPool", __builtin_return_address(0),
-                          STATUS_ACCESS_VIOLATION, 0, Va, "the buffer is not mapped memory");
+            MiRaiseAccessException("MmBuildMdlForNonPagedPool", __builtin_return_address(0),
+                                   STATUS_ACCESS_VIOLATION, 0, Va,
+                                   "the buffer is not mapped memory");
         }
         Pfns[Index] = (PFN_NUMBER)(Pa.QuadPart >> PAGE_SHIFT);
     }
@@ -234,23 +221,23 @@ MmProbeAndLockPages(PMDL Mdl, KPROCESSOR_MODE AccessMode, LOCK_OPERATION Operati
     /* A UserMode probe is for a user buffer; Kestrel has none, and a user
      * probe of a kernel address is an access violation on Windows too. */
     if (AccessMode != KernelMode) {
-        MiRaiseForMdl("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION, Write, Start,
-                      "a UserMode probe, and Kestrel has no user address space");
+        MiRaiseAccessException("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION, Write,
+                               Start, "a UserMode probe, and Kestrel has no user address space");
     }
     if (Start + Mdl->ByteCount < Start || (LONG_PTR)Start >= 0) {
-        MiRaiseForMdl("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION, Write, Start,
-                      "the buffer is not in the kernel half or wraps around");
+        MiRaiseAccessException("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION, Write,
+                               Start, "the buffer is not in the kernel half or wraps around");
     }
     for (Index = 0; Index < Pages; Index++, Va += PAGE_SIZE) {
         ULONGLONG Pa, Pte;
 
         if (!MiTranslate(Va, &Pa, &Pte)) {
-            MiRaiseForMdl("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION, Write,
-                          Index == 0 ? Start : Va, "the buffer is not mapped");
+            MiRaiseAccessException("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION,
+                                   Write, Index == 0 ? Start : Va, "the buffer is not mapped");
         }
         if (Write && (Pte & MI_PTE_WRITE) == 0) {
-            MiRaiseForMdl("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION, Write,
-                          Index == 0 ? Start : Va, "the buffer is read-only");
+            MiRaiseAccessException("MmProbeAndLockPages", Caller, STATUS_ACCESS_VIOLATION,
+                                   Write, Index == 0 ? Start : Va, "the buffer is read-only");
         }
         Pfns[Index] = (PFN_NUMBER)(Pa >> PAGE_SHIFT);
     }

@@ -301,4 +301,11 @@ VOID MiInitializeStackSpace(VOID);
 /* TRUE when Va lies in the guard page of a kernel stack (for fault reports). */
 BOOLEAN MiIsKernelStackGuard(ULONG_PTR Va);
 
+/* Stops the machine as an unhandled exception in Caller would
+ * (KMODE_EXCEPTION_NOT_HANDLED: Code, Caller, and for an access violation
+ * 0 read / 1 write and the address), after a line saying Why (probe.c;
+ * Kestrel has no structured exception handling). Any IRQL. */
+DECLSPEC_NORETURN VOID MiRaiseAccessException(PCSTR Routine, PVOID Caller, NTSTATUS Code,
+                                              ULONG_PTR Write, ULONG_PTR Address, PCSTR Why);
+
 #endif /* KESTREL_KERNEL_MM_MI_H */

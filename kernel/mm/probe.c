@@ -16,9 +16,11 @@
  */
 #include "kernel/mm/mi.h"
 
-static DECLSPEC_NORETURN VOID
-MiRaiseForProbe(PCSTR Routine, PVOID Caller, NTSTATUS Code, ULONG_PTR Write, ULONG_PTR Address,
-                PCSTR Why)
+/* Any IRQL. The one place probes (here) and MmProbeAndLockPages (mdl.c)
+ * stop the machine as an unhandled exception in Caller would. */
+DECLSPEC_NORETURN VOID
+MiRaiseAccessException(PCSTR Routine, PVOID Caller, NTSTATUS Code, ULONG_PTR Write,
+                       ULONG_PTR Address, PCSTR Why)
 {
     DbgPrint("%s from %pS: %s (address %p); without exception handling this stops the "
              "machine as an unhandled 0x%08x would\n", Routine, Caller, Why, (PVOID)Address,
@@ -47,23 +49,23 @@ MiProbe(PCSTR Routine, PVOID Caller, const volatile VOID *Address, SIZE_T Length
                      (ULONG_PTR)Caller, Alignment, Start);
     }
     if ((Start & (Alignment - 1)) != 0) {
-        MiRaiseForProbe(Routine, Caller, STATUS_DATATYPE_MISALIGNMENT, Write, Start,
-                        "the buffer is not aligned as asked");
+        MiRaiseAccessException(Routine, Caller, STATUS_DATATYPE_MISALIGNMENT, Write, Start,
+                               "the buffer is not aligned as asked");
     }
     if (Start + Length < Start || (LONG_PTR)Start >= 0) {
-        MiRaiseForProbe(Routine, Caller, STATUS_ACCESS_VIOLATION, Write, Start,
-                        "the buffer wraps around or is not in the kernel half");
+        MiRaiseAccessException(Routine, Caller, STATUS_ACCESS_VIOLATION, Write, Start,
+                               "the buffer wraps around or is not in the kernel half");
     }
     for (Page = Start & ~((ULONG_PTR)PAGE_SIZE - 1); Page < Start + Length; Page += PAGE_SIZE) {
         ULONGLONG Pte;
 
         if (!MiTranslate(Page, NULL, &Pte)) {
-            MiRaiseForProbe(Routine, Caller, STATUS_ACCESS_VIOLATION, Write,
-                            Page < Start ? Start : Page, "the buffer is not mapped");
+            MiRaiseAccessException(Routine, Caller, STATUS_ACCESS_VIOLATION, Write,
+                                   Page < Start ? Start : Page, "the buffer is not mapped");
         }
         if (Write && (Pte & MI_PTE_WRITE) == 0) {
-            MiRaiseForProbe(Routine, Caller, STATUS_ACCESS_VIOLATION, Write,
-                            Page < Start ? Start : Page, "the buffer is read-only");
+            MiRaiseAccessException(Routine, Caller, STATUS_ACCESS_VIOLATION, Write,
+                                   Page < Start ? Start : Page, "the buffer is read-only");
         }
         if (Page + PAGE_SIZE < Page) {
             break;      /* the last page of the address space */
