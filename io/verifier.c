@@ -27,7 +27,10 @@
  *   anything else wrong (bad major code)  0xC9  0x200  caller      IRP   device
  *
  * The 0x2xx codes are Windows' "WDM DRIVER ERROR" numbers, reported with
- * P2 = where the error was detected, P3 = the IRP, P4 = the device.
+ * P2 = where the error was detected, P3 = the IRP, P4 = the device. The
+ * object layer's checks, with Kestrel's own 0x10xx codes (io/iop.h), use
+ * the per-device counts kept here: a device deleted while attached, devices
+ * left and IRPs leaked at unload (io/device.c, io/driver.c).
  */
 #include "kernel/ke/ki.h"
 #include "io/iopirp.h"
