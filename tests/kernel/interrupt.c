@@ -11,6 +11,7 @@
  * IER. OUT2 in MCR gates the UART's interrupt onto the ISA bus on PCs.
  */
 #include "tests/kernel/ktest.h"
+#include "io/pnpp.h"
 #include "kernel/ke/ki.h"
 #include "hal/halp.h"
 #include "hal/lapic.h"
@@ -128,6 +129,42 @@ KtpNeverClaimsIsr(PKINTERRUPT Interrupt, PVOID ServiceContext)
     return FALSE;
 }
 
+/*
+ * At boot the PnP manager finds COM2 and starts the serial driver on it,
+ * which connects IRQ 3. The tests below drive the UART's interrupt
+ * themselves, so each takes COM2 from PnP for its duration (a real
+ * query-stop and stop, as a driver update would) and gives it back after.
+ */
+static PDEVICE_NODE
+KtpBorrowCom2(VOID)
+{
+    PDEVICE_NODE Node = IopFindDeviceNodeByInstancePath(L"Root\\*PNP0501\\1");
+
+    if (Node != NULL && !NT_SUCCESS(IopRequestDeviceStop(Node))) {
+        DbgPrint("KTEST: PnP would not stop COM2's device; the test may fail\n");
+        return NULL;
+    }
+    return Node;
+}
+
+static VOID
+KtpReturnCom2(PDEVICE_NODE Node)
+{
+    if (Node != NULL && !NT_SUCCESS(IopRequestDeviceStart(Node))) {
+        DbgPrint("KTEST: PnP did not restart COM2's device\n");
+    }
+}
+
+#define KTEST_COM2(Name)                                         \
+    static VOID KtpBody_##Name(PKTEST_CONTEXT KtContext);        \
+    KTEST(Name)                                                  \
+    {                                                            \
+        PDEVICE_NODE KtpNode = KtpBorrowCom2();                  \
+        KtpBody_##Name(KtContext);                               \
+        KtpReturnCom2(KtpNode);                                  \
+    }                                                            \
+    static VOID KtpBody_##Name(PKTEST_CONTEXT KtContext)
+
 KTEST(SpuriousVectorIsCountedAndSurvived)
 {
     ULONG64 Before = KiSpuriousInterruptCount;
@@ -187,7 +224,7 @@ KTEST(HalGetInterruptVectorRoutesIsaIrqs)
     KT_ASSERT_EQ(HalGetInterruptVector(Eisa, 0, 3, 3, &Irql2, &Affinity), 0);
 }
 
-KTEST(IoConnectInterruptRejectsBadRequests)
+KTEST_COM2(IoConnectInterruptRejectsBadRequests)
 {
     KTP_ISR_CONTEXT Context = {0};
     PKINTERRUPT First, Second;
@@ -275,7 +312,7 @@ KTEST(IoConnectInterruptRejectsBadRequests)
 /* CONNECT_MESSAGE_BASED on a device that has only a line: the fallback ISR
  * is connected to the line with the message-based ServiceContext, Version
  * comes back as CONNECT_LINE_BASED, and the ISR serves COM2's interrupt. */
-KTEST(MessageBasedConnectFallsBackToTheLine)
+KTEST_COM2(MessageBasedConnectFallsBackToTheLine)
 {
     KTP_ISR_CONTEXT Uart = {0};
     PKINTERRUPT Interrupt = NULL;
@@ -319,7 +356,7 @@ KTEST(MessageBasedConnectFallsBackToTheLine)
 /* Two ISRs on IRQ 3: the fake device's is called first and declines, COM2's
  * acknowledges the UART and claims the interrupt. Connected through both
  * IoConnectInterrupt and IoConnectInterruptEx(CONNECT_LINE_BASED). */
-KTEST(SharedLineIsClaimedByTheRightIsr)
+KTEST_COM2(SharedLineIsClaimedByTheRightIsr)
 {
     KTP_ISR_CONTEXT Fake = {0}, Uart = {0};
     PKINTERRUPT FakeInterrupt, UartInterrupt;
@@ -401,7 +438,7 @@ KtpSynchRoutine(PVOID SynchronizeContext)
     return TRUE;
 }
 
-KTEST(SynchronizeExecutionExcludesTheIsr)
+KTEST_COM2(SynchronizeExecutionExcludesTheIsr)
 {
     KTP_ISR_CONTEXT Uart = {0};
     KTP_SYNCH_CONTEXT Synch = {0};
@@ -431,7 +468,7 @@ KTEST(SynchronizeExecutionExcludesTheIsr)
 /* An ISR that never claims a level-triggered line the UART holds asserted:
  * the line must be masked after KI_UNCLAIMED_INTERRUPT_LIMIT arrivals (the
  * console shows "Interrupt storm: GSI 3 ..."), and the machine goes on. */
-KTEST(UnclaimedInterruptStormIsMasked)
+KTEST_COM2(UnclaimedInterruptStormIsMasked)
 {
     KTP_ISR_CONTEXT Never = {0};
     PKINTERRUPT Interrupt;
