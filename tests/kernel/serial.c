@@ -10,18 +10,19 @@
  * and read completion without a peer. tests/kernel/serialpeer.c talks to
  * a real program on the host.
  *
- * Each test builds the device stack, runs its body and removes the stack
- * (serialport.c), whether the body passed or not.
+ * Each test opens the PnP manager's COM2, or builds a private stack on
+ * its UART (serialtest.h), runs its body and closes or removes what it
+ * made, whether the body passed or not.
  */
 #include "tests/kernel/serialtest.h"
 
 #define KTS_BODY(Name) static VOID Name(PKTEST_CONTEXT KtContext, PKTS_PORT Port)
-#define KTS_TEST(Name, Synchronous)                                 \
+#define KTS_TEST_WITH(Name, SetUpRoutine, Synchronous)              \
     KTS_BODY(Name##Body);                                           \
     KTEST(Name)                                                     \
     {                                                               \
         KTS_PORT Port;                                              \
-        NTSTATUS SetUp = KtsSetUp(&Port, (Synchronous));            \
+        NTSTATUS SetUp = SetUpRoutine(&Port, (Synchronous));        \
         if (!NT_SUCCESS(SetUp)) {                                   \
             KT_ASSERT_STATUS(SetUp, STATUS_SUCCESS);                \
         }                                                           \
@@ -29,6 +30,8 @@
         KtsTearDown(&Port);                                         \
     }                                                               \
     KTS_BODY(Name##Body)
+#define KTS_TEST(Name, Synchronous) KTS_TEST_WITH(Name, KtsSetUp, Synchronous)
+#define KTS_PRIVATE_TEST(Name, Synchronous) KTS_TEST_WITH(Name, KtsSetUpPrivate, Synchronous)
 
 static UCHAR KtsBuffer[8192];
 static UCHAR KtsEcho[8192];
@@ -48,7 +51,8 @@ KtsLoopback(PKTS_PORT Port, BOOLEAN On)
     return KtsIoctl(Port, IOCTL_SERIAL_SET_MODEM_CONTROL, &Mcr, sizeof(Mcr), NULL, 0, NULL);
 }
 
-KTS_TEST(SerialStartsFromResourceList, TRUE)
+/* The PnP manager found COM2 and started the serial driver on it. */
+KTS_TEST(SerialPnpStartsCom2, TRUE)
 {
     SERIAL_COMMPROP Properties;
     SERIAL_BAUD_RATE Baud;
@@ -89,24 +93,25 @@ KTS_TEST(SerialStartsFromResourceList, TRUE)
 }
 
 /* START_DEVICE without an interrupt in the translated list fails, and
- * names what is missing; the device stays unstarted and refuses I/O. */
-KTEST(SerialStartWithoutInterruptFails)
+ * names what is missing; so does one without resources. */
+KTS_PRIVATE_TEST(SerialStartWithoutInterruptFails, TRUE)
 {
     KTS_RESOURCE_BUFFER Raw, Translated;
-    KTS_PORT Port;
+    IO_STATUS_BLOCK IoStatus;
 
-    KT_ASSERT_STATUS(KtsSetUp(&Port, TRUE), STATUS_SUCCESS);
-    ZwClose(Port.Handle);
-    Port.Handle = NULL;
-    /* Stop it, then try to start it again without an interrupt. */
-    KT_ASSERT_STATUS(KtsSendPnp(&Port, IRP_MN_QUERY_STOP_DEVICE, NULL, NULL), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(KtsSendPnp(&Port, IRP_MN_STOP_DEVICE, NULL, NULL), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(KtsStop(Port), STATUS_SUCCESS);
     KtsBuildResources(&Raw.List, &Translated.List, FALSE);
-    KT_ASSERT_STATUS(KtsSendPnp(&Port, IRP_MN_START_DEVICE, &Raw.List, &Translated.List),
+    KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_START_DEVICE, &Raw.List, &Translated.List),
                      STATUS_INSUFFICIENT_RESOURCES);
-    KT_ASSERT_STATUS(KtsSendPnp(&Port, IRP_MN_START_DEVICE, NULL, NULL),
+    KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_START_DEVICE, NULL, NULL),
                      STATUS_INSUFFICIENT_RESOURCES);
-    KtsTearDown(&Port);
+    KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
+                     STATUS_NO_SUCH_DEVICE);
+    /* And with both it starts and works. */
+    KT_ASSERT_STATUS(KtsStart(Port), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
+                     STATUS_SUCCESS);
+    KT_ASSERT_EQ(IoStatus.Information, 1);
 }
 
 KTS_TEST(SerialIoctlErrors, TRUE)
@@ -435,26 +440,20 @@ KTS_TEST(SerialCancelOnClose, FALSE)
 }
 
 /* PnP stop and start with a read pending: the read is cancelled, I/O
- * while stopped is refused, and after the restart the port works. Then
- * surprise removal: the same, and the device goes once the handle
- * closes. */
-KTS_TEST(SerialStopStartAndSurpriseRemoval, FALSE)
+ * while stopped is refused, and after the restart the port works. */
+KTS_TEST(SerialStopStartWithPendingRead, FALSE)
 {
-    KTS_RESOURCE_BUFFER Raw, Translated;
     IO_STATUS_BLOCK ReadStatus, IoStatus;
 
     KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 0), STATUS_SUCCESS);
     KT_ASSERT_STATUS(ZwReadFile(Port->Handle, Port->Event, NULL, NULL, &ReadStatus, KtsEcho, 10,
                                 NULL, NULL), STATUS_PENDING);
-    KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_QUERY_STOP_DEVICE, NULL, NULL), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_STOP_DEVICE, NULL, NULL), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(KtsStop(Port), STATUS_SUCCESS);
     KT_ASSERT_STATUS(KtsWait(Port, 2000), STATUS_SUCCESS);
     KT_ASSERT_STATUS(ReadStatus.Status, STATUS_CANCELLED);
     KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
                      STATUS_NO_SUCH_DEVICE);
-    KtsBuildResources(&Raw.List, &Translated.List, TRUE);
-    KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_START_DEVICE, &Raw.List, &Translated.List),
-                     STATUS_SUCCESS);
+    KT_ASSERT_STATUS(KtsStart(Port), STATUS_SUCCESS);
     KT_ASSERT_STATUS(KtsLoopback(Port, TRUE), STATUS_SUCCESS);
     KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 2000), STATUS_SUCCESS);
     KeClearEvent(Port->EventObject);
@@ -466,9 +465,17 @@ KTS_TEST(SerialStopStartAndSurpriseRemoval, FALSE)
     KT_ASSERT_STATUS(ReadStatus.Status, STATUS_SUCCESS);
     KT_ASSERT_EQ(ReadStatus.Information, 4);
     KT_ASSERT(RtlCompareMemory(KtsEcho, "ping", 4) == 4);
-    /* Surprise removal with a read pending. */
+    KT_ASSERT_STATUS(KtsLoopback(Port, FALSE), STATUS_SUCCESS);
+}
+
+/* Surprise removal with a read pending: the read is cancelled, new I/O is
+ * refused with STATUS_NO_SUCH_DEVICE, and REMOVE_DEVICE follows once the
+ * handle closes (KtsTearDown). */
+KTS_PRIVATE_TEST(SerialSurpriseRemovalCancelsRead, FALSE)
+{
+    IO_STATUS_BLOCK ReadStatus, IoStatus;
+
     KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 0), STATUS_SUCCESS);
-    KeClearEvent(Port->EventObject);
     KT_ASSERT_STATUS(ZwReadFile(Port->Handle, Port->Event, NULL, NULL, &ReadStatus, KtsEcho, 10,
                                 NULL, NULL), STATUS_PENDING);
     KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_SURPRISE_REMOVAL, NULL, NULL), STATUS_SUCCESS);
@@ -476,5 +483,4 @@ KTS_TEST(SerialStopStartAndSurpriseRemoval, FALSE)
     KT_ASSERT_STATUS(ReadStatus.Status, STATUS_CANCELLED);
     KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
                      STATUS_NO_SUCH_DEVICE);
-    /* KtsTearDown closes the handle, then sends REMOVE_DEVICE. */
 }

@@ -3,7 +3,7 @@
  * the serial driver's tests (serialtest.h says what and why).
  */
 #include "tests/kernel/serialtest.h"
-#include "io/iop.h"
+#include "io/pnpp.h"
 #include "drivers/serial/serial.h"
 
 static DRIVER_INITIALIZE KtsBusDriverEntry;
@@ -14,7 +14,7 @@ static IO_COMPLETION_ROUTINE KtsSignal;
 static PDRIVER_OBJECT KtsBusDriver;
 
 /* PASSIVE_LEVEL. A bus driver's PDO answers the PnP IRPs it understands
- * and leaves the others' status alone. Its COM number (UINumber) is 2. */
+ * and leaves the others' status alone. Its COM number (UINumber) is 9. */
 static NTSTATUS
 KtsBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -34,7 +34,7 @@ KtsBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         Status = STATUS_SUCCESS;
         break;
     case IRP_MN_QUERY_CAPABILITIES:
-        IrpSp->Parameters.DeviceCapabilities.Capabilities->UINumber = 2;
+        IrpSp->Parameters.DeviceCapabilities.Capabilities->UINumber = 9;
         Status = STATUS_SUCCESS;
         break;
     default:
@@ -148,17 +148,154 @@ KtsBuildResources(PCM_RESOURCE_LIST Raw, PCM_RESOURCE_LIST Translated, BOOLEAN W
     }
 }
 
+static PDEVICE_NODE
+KtsCom2Node(VOID)
+{
+    return IopFindDeviceNodeByInstancePath(L"Root\\*PNP0501\\1");
+}
+
+VOID
+KtsTakeCom2FromDriver(VOID)
+{
+    PDEVICE_NODE Node;
+
+    IopAcquirePnpTreeLock();
+    Node = KtsCom2Node();
+    if (Node != NULL && Node->State == DeviceNodeStarted) {
+        (VOID)IopRequestDeviceStop(Node);
+    }
+    IopReleasePnpTreeLock();
+}
+
+VOID
+KtsGiveCom2Back(VOID)
+{
+    PDEVICE_NODE Node;
+
+    IopAcquirePnpTreeLock();
+    Node = KtsCom2Node();
+    if (Node != NULL && Node->State == DeviceNodeStopped) {
+        (VOID)IopRequestDeviceStart(Node);
+    }
+    IopReleasePnpTreeLock();
+}
+
+/* Opens Name into Port->Handle, with Port's event for asynchronous use. */
+static NTSTATUS
+KtsOpen(PKTS_PORT Port, PUNICODE_STRING Name, BOOLEAN Synchronous)
+{
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK IoStatus;
+    NTSTATUS Status;
+
+    Status = ZwCreateEvent(&Port->Event, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE);
+    if (NT_SUCCESS(Status)) {
+        Status = ObReferenceObjectByHandle(Port->Event, EVENT_MODIFY_STATE, *ExEventObjectType,
+                                           KernelMode, (PVOID *)&Port->EventObject, NULL);
+    }
+    if (NT_SUCCESS(Status)) {
+        InitializeObjectAttributes(&Attributes, Name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE,
+                                   NULL, NULL);
+        Status = ZwCreateFile(&Port->Handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE,
+                              &Attributes, &IoStatus, NULL, 0, 0, FILE_OPEN,
+                              Synchronous ? FILE_SYNCHRONOUS_IO_NONALERT : 0, NULL, 0);
+        if (!NT_SUCCESS(Status)) {
+            Port->Handle = NULL;
+        }
+    }
+    return Status;
+}
+
 NTSTATUS
 KtsSetUp(PKTS_PORT Port, BOOLEAN Synchronous)
 {
-    KTS_RESOURCE_BUFFER Raw, Translated;
-    PDRIVER_OBJECT Serial;
-    OBJECT_ATTRIBUTES Attributes;
-    IO_STATUS_BLOCK IoStatus;
     UNICODE_STRING Name;
+    PDEVICE_NODE Node;
     NTSTATUS Status;
 
     RtlZeroMemory(Port, sizeof(*Port));
+    KtsGiveCom2Back();
+    IopAcquirePnpTreeLock();
+    Node = KtsCom2Node();
+    if (Node == NULL || Node->State != DeviceNodeStarted) {
+        IopReleasePnpTreeLock();
+        DbgPrint("KtsSetUp: the PnP manager has no started COM2 (Root\\*PNP0501\\1)\n");
+        return STATUS_NO_SUCH_DEVICE;
+    }
+    Port->Node = Node;
+    Port->Pdo = Node->PhysicalDeviceObject;
+    Port->Fdo = IoGetAttachedDevice(Port->Pdo);
+    IopReleasePnpTreeLock();
+    RtlInitUnicodeString(&Name, KTS_COM2_NAME);
+    Status = KtsOpen(Port, &Name, Synchronous);
+    if (NT_SUCCESS(Status)) {
+        /* The port keeps its settings between opens, as on Windows: each
+         * test starts from 115200 8N1, DTR and RTS on, no loopback, no
+         * timeouts. */
+        SERIAL_BAUD_RATE Baud = {115200};
+        SERIAL_LINE_CONTROL Line = {STOP_BIT_1, NO_PARITY, 8};
+        ULONG Mcr = SERIAL_DTR_STATE | SERIAL_RTS_STATE;
+
+        Status = KtsIoctl(Port, IOCTL_SERIAL_SET_BAUD_RATE, &Baud, sizeof(Baud), NULL, 0, NULL);
+        if (NT_SUCCESS(Status)) {
+            Status = KtsIoctl(Port, IOCTL_SERIAL_SET_LINE_CONTROL, &Line, sizeof(Line), NULL, 0,
+                              NULL);
+        }
+        if (NT_SUCCESS(Status)) {
+            Status = KtsIoctl(Port, IOCTL_SERIAL_SET_MODEM_CONTROL, &Mcr, sizeof(Mcr), NULL, 0,
+                              NULL);
+        }
+        if (NT_SUCCESS(Status)) {
+            Status = KtsSetTimeouts(Port, 0, 0, 0);
+        }
+    }
+    if (!NT_SUCCESS(Status)) {
+        KtsTearDown(Port);
+    }
+    return Status;
+}
+
+NTSTATUS
+KtsStop(PKTS_PORT Port)
+{
+    NTSTATUS Status;
+
+    if (Port->Private) {
+        Status = KtsSendPnp(Port, IRP_MN_QUERY_STOP_DEVICE, NULL, NULL);
+        return NT_SUCCESS(Status) ? KtsSendPnp(Port, IRP_MN_STOP_DEVICE, NULL, NULL) : Status;
+    }
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceStop(Port->Node);
+    IopReleasePnpTreeLock();
+    return Status;
+}
+
+NTSTATUS
+KtsStart(PKTS_PORT Port)
+{
+    KTS_RESOURCE_BUFFER Raw, Translated;
+    NTSTATUS Status;
+
+    if (Port->Private) {
+        KtsBuildResources(&Raw.List, &Translated.List, TRUE);
+        return KtsSendPnp(Port, IRP_MN_START_DEVICE, &Raw.List, &Translated.List);
+    }
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceStart(Port->Node);
+    IopReleasePnpTreeLock();
+    return Status;
+}
+
+NTSTATUS
+KtsSetUpPrivate(PKTS_PORT Port, BOOLEAN Synchronous)
+{
+    KTS_RESOURCE_BUFFER Raw, Translated;
+    PDRIVER_OBJECT Serial;
+    NTSTATUS Status;
+
+    RtlZeroMemory(Port, sizeof(*Port));
+    Port->Private = TRUE;
+    KtsTakeCom2FromDriver();
     if (KtsBusDriver == NULL) {
         Status = IopLoadDriver(L"KtSerialBus", KtsBusDriverEntry, &KtsBusDriver);
         if (!NT_SUCCESS(Status)) {
@@ -191,22 +328,9 @@ KtsSetUp(PKTS_PORT Port, BOOLEAN Synchronous)
         KtsTearDown(Port);
         return Status;
     }
-    Status = ZwCreateEvent(&Port->Event, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE);
-    if (NT_SUCCESS(Status)) {
-        Status = ObReferenceObjectByHandle(Port->Event, EVENT_MODIFY_STATE, *ExEventObjectType,
-                                           KernelMode, (PVOID *)&Port->EventObject, NULL);
-    }
-    if (NT_SUCCESS(Status)) {
-        RtlInitUnicodeString(&Name, KTS_COM2_NAME);
-        InitializeObjectAttributes(&Attributes, &Name, OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE,
-                                   NULL, NULL);
-        Status = ZwCreateFile(&Port->Handle, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE,
-                              &Attributes, &IoStatus, NULL, 0, 0, FILE_OPEN,
-                              Synchronous ? FILE_SYNCHRONOUS_IO_NONALERT : 0, NULL, 0);
-        if (!NT_SUCCESS(Status)) {
-            Port->Handle = NULL;
-        }
-    }
+    /* The name the driver chose: COM9, from the PDO's UINumber. */
+    Status = KtsOpen(Port, &((PSERIAL_DEVICE_EXTENSION)Port->Fdo->DeviceExtension)->LinkName,
+                     Synchronous);
     if (!NT_SUCCESS(Status)) {
         KtsTearDown(Port);
     }
@@ -228,13 +352,14 @@ KtsTearDown(PKTS_PORT Port)
         ZwClose(Port->Event);
         Port->Event = NULL;
     }
-    if (Port->Pdo != NULL) {
+    if (Port->Private && Port->Pdo != NULL) {
         if (Port->Pdo->AttachedDevice != NULL) {
             (VOID)KtsSendPnp(Port, IRP_MN_REMOVE_DEVICE, NULL, NULL);
         }
         IoDeleteDevice(Port->Pdo);
-        Port->Pdo = NULL;
     }
+    Port->Pdo = NULL;
+    KtsGiveCom2Back();
 }
 
 NTSTATUS

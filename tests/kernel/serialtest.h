@@ -2,14 +2,19 @@
  * tests/kernel/serialtest.h - what the serial driver's tests share
  * (tests/kernel/serialport.c builds the device, serial*.c use it).
  *
- * Until the PnP manager starts COM ports itself, the tests play its part:
- * a test bus driver (\Driver\KtSerialBus) owns a PDO, the serial driver's
- * AddDevice attaches to it, and IRP_MN_START_DEVICE goes down the stack
- * with raw and translated CM_RESOURCE_LISTs for QEMU's COM2 (I/O ports
- * 0x2F8-0x2FF, ISA IRQ 3 translated by HalGetInterruptVector), exactly as
- * the PnP manager will send it. Each test builds the stack and removes it
- * again, so the next test (and tests/kernel/interrupt.c, which drives COM2
- * directly) find the UART free.
+ * Most tests use COM2 as the PnP manager started it (Root\*PNP0501\1,
+ * the serial driver above it): KtsSetUp makes sure it is started and opens
+ * \DosDevices\COM2; stop and start go through the PnP manager.
+ *
+ * The tests that need a stack of their own (a START_DEVICE with resources
+ * the test chooses, a surprise removal) take COM2 away from the PnP
+ * manager's device (stop), and play the PnP manager's part with a private
+ * stack: a test bus driver (\Driver\KtSerialBus) owns a PDO whose
+ * UINumber is 9, the serial driver's AddDevice attaches to it (COM9), and
+ * IRP_MN_START_DEVICE goes down the stack with raw and translated
+ * CM_RESOURCE_LISTs for QEMU's COM2 (I/O ports 0x2F8-0x2FF, ISA IRQ 3
+ * translated by HalGetInterruptVector). Teardown removes that stack and
+ * starts the PnP manager's COM2 again.
  */
 #ifndef KESTREL_TESTS_KERNEL_SERIALTEST_H
 #define KESTREL_TESTS_KERNEL_SERIALTEST_H
@@ -22,18 +27,34 @@
 #define KTS_COM2_NAME L"\\DosDevices\\COM2"
 
 typedef struct _KTS_PORT {
-    PDEVICE_OBJECT Pdo;             /* the test bus's PDO */
+    BOOLEAN Private;                /* a test bus PDO, not the PnP manager's COM2 */
+    PVOID Node;                     /* the PnP manager's DEVICE_NODE, when not private */
+    PDEVICE_OBJECT Pdo;
     PDEVICE_OBJECT Fdo;             /* the serial driver's device above it */
     HANDLE Handle;                  /* open on COM2, or NULL; closed at teardown */
     HANDLE Event;                   /* a notification event for asynchronous requests */
     PKEVENT EventObject;
 } KTS_PORT, *PKTS_PORT;
 
-/* PASSIVE_LEVEL. Builds and starts the stack (AddDevice, START_DEVICE with
- * COM2's resources) and opens COM2 (Synchronous or not). */
+/* PASSIVE_LEVEL. Opens the PnP manager's COM2 (Synchronous or not),
+ * starting it first if a test left it stopped. */
 NTSTATUS KtsSetUp(_Out_ PKTS_PORT Port, _In_ BOOLEAN Synchronous);
-/* Closes what is open and removes the stack (REMOVE_DEVICE, PDO deleted). */
+/* PASSIVE_LEVEL. Stops the PnP manager's COM2, builds and starts a private
+ * stack on its UART (AddDevice, START_DEVICE with COM2's resources) and
+ * opens it. */
+NTSTATUS KtsSetUpPrivate(_Out_ PKTS_PORT Port, _In_ BOOLEAN Synchronous);
+/* Closes what is open; a private stack is removed (REMOVE_DEVICE, PDO
+ * deleted). The PnP manager's COM2 is left started. */
 VOID KtsTearDown(_Inout_ PKTS_PORT Port);
+/* Stop (QUERY_STOP, STOP) and start again, through the PnP manager for its
+ * COM2 and directly for a private stack. */
+NTSTATUS KtsStop(_In_ PKTS_PORT Port);
+NTSTATUS KtsStart(_In_ PKTS_PORT Port);
+/* For tests that drive COM2's UART themselves (tests/kernel/interrupt.c):
+ * stop the PnP manager's COM2, so its driver lets go of the UART and its
+ * interrupt, and start it again. Either does nothing when it is already so. */
+VOID KtsTakeCom2FromDriver(VOID);
+VOID KtsGiveCom2Back(VOID);
 
 /* Sends a PnP minor to the top of the stack and waits; StartDevice
  * resources are given when Raw/Translated are not NULL. */
