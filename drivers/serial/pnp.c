@@ -354,13 +354,9 @@ SerialPowerUpSync(PVOID Context)
 
 /* PASSIVE_LEVEL (DO_POWER_PAGABLE). Device power IRPs change the UART:
  * going to D3 it stops interrupting before the IRP goes down; coming back
- * to D0 it is reprogrammed after the lower drivers have powered up. Every
- * power IRP then goes on down.
- * FIXME: a WDM driver passes power IRPs on with PoStartNextPowerIrp and
- * PoCallDriver, and reports its new state with PoSetPowerState; Kestrel's
- * power manager does not provide them yet. On Windows Vista and later
- * PoCallDriver is IoCallDriver and PoStartNextPowerIrp does nothing, which
- * is what this does meanwhile. */
+ * to D0 it is reprogrammed after the lower drivers have powered up; the
+ * new state is reported with PoSetPowerState. Every power IRP goes on
+ * down with PoStartNextPowerIrp and PoCallDriver. */
 NTSTATUS
 SerialPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -373,6 +369,7 @@ SerialPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     Status = IoAcquireRemoveLock(&Extension->RemoveLock, Irp);
     if (!NT_SUCCESS(Status)) {
+        PoStartNextPowerIrp(Irp);
         Irp->IoStatus.Status = Status;
         IoCompleteRequest(Irp, IO_NO_INCREMENT);
         return Status;
@@ -383,7 +380,9 @@ SerialPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         if (NT_SUCCESS(Status)) {
             (VOID)KeSynchronizeExecution(Extension->Interrupt, SerialPowerUpSync, Extension);
             Extension->DevicePower = PowerDeviceD0;
+            (VOID)PoSetPowerState(DeviceObject, DevicePowerState, IrpSp->Parameters.Power.State);
         }
+        PoStartNextPowerIrp(Irp);
         IoCompleteRequest(Irp, IO_NO_INCREMENT);
         IoReleaseRemoveLock(&Extension->RemoveLock, Irp);
         return Status;
@@ -393,9 +392,11 @@ SerialPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             (VOID)KeSynchronizeExecution(Extension->Interrupt, SerialPowerDownSync, Extension);
         }
         Extension->DevicePower = State;
+        (VOID)PoSetPowerState(DeviceObject, DevicePowerState, IrpSp->Parameters.Power.State);
     }
+    PoStartNextPowerIrp(Irp);
     IoSkipCurrentIrpStackLocation(Irp);
-    Status = IoCallDriver(Extension->LowerDevice, Irp);
+    Status = PoCallDriver(Extension->LowerDevice, Irp);
     IoReleaseRemoveLock(&Extension->RemoveLock, Irp);
     return Status;
 }

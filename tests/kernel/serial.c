@@ -484,3 +484,25 @@ KTS_PRIVATE_TEST(SerialSurpriseRemovalCancelsRead, FALSE)
     KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
                      STATUS_NO_SUCH_DEVICE);
 }
+
+/* D3 silences the UART (no interrupt enabled, OUT2 off); D0 programs it
+ * again with the port's settings, and it works. */
+KTS_TEST(SerialPowerD3SilencesUart, TRUE)
+{
+    IO_STATUS_BLOCK IoStatus;
+
+    KT_ASSERT(READ_PORT_UCHAR((PUCHAR)(KTS_COM2_PORT + 1)) != 0);      /* IER */
+    KT_ASSERT_STATUS(KtsSetPower(Port, PowerDeviceD3), STATUS_SUCCESS);
+    KT_ASSERT_EQ(READ_PORT_UCHAR((PUCHAR)(KTS_COM2_PORT + 1)), 0);
+    KT_ASSERT_EQ(READ_PORT_UCHAR((PUCHAR)(KTS_COM2_PORT + 4)) & 0x08, 0);  /* MCR.OUT2 */
+    KT_ASSERT_STATUS(KtsSetPower(Port, PowerDeviceD0), STATUS_SUCCESS);
+    KT_ASSERT(READ_PORT_UCHAR((PUCHAR)(KTS_COM2_PORT + 1)) != 0);
+    KT_ASSERT_STATUS(KtsLoopback(Port, TRUE), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 2000), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "D0", 2, NULL, NULL),
+                     STATUS_SUCCESS);
+    KT_ASSERT_STATUS(ZwReadFile(Port->Handle, NULL, NULL, NULL, &IoStatus, KtsEcho, 2, NULL,
+                                NULL), STATUS_SUCCESS);
+    KT_ASSERT_EQ(IoStatus.Information, 2);
+    KT_ASSERT(RtlCompareMemory(KtsEcho, "D0", 2) == 2);
+}

@@ -400,6 +400,12 @@ KtsSetTimeouts(PKTS_PORT Port, ULONG Interval, ULONG Multiplier, ULONG Constant)
                     &Information);
 }
 
+NTSTATUS
+KtsSetPower(PKTS_PORT Port, DEVICE_POWER_STATE State)
+{
+    return IopSetDevicePowerState(Port->Node, State);
+}
+
 ULONG64
 KtsInterruptCount(PKTS_PORT Port)
 {

@@ -79,6 +79,9 @@ NTSTATUS KtsWait(_In_ PKTS_PORT Port, _In_ ULONG Milliseconds);
 NTSTATUS KtsSetTimeouts(_In_ PKTS_PORT Port, _In_ ULONG Interval, _In_ ULONG Multiplier,
                         _In_ ULONG Constant);
 
+/* A device power IRP (IRP_MN_SET_POWER) through the PnP manager. */
+NTSTATUS KtsSetPower(_In_ PKTS_PORT Port, _In_ DEVICE_POWER_STATE State);
+
 /* The serial driver's counters for the port (white box: the driver's
  * private extension). */
 ULONG64 KtsInterruptCount(_In_ PKTS_PORT Port);
