@@ -38,6 +38,7 @@ IopDeleteDeviceObject(PVOID Object)
     ObfDereferenceObject(DeviceObject->DriverObject);
 }
 
+/* PASSIVE_LEVEL, once, from IoInitSystem. */
 VOID
 IopInitializeDeviceObjects(VOID)
 {
@@ -271,6 +272,7 @@ IoAttachDeviceToDeviceStackSafe(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT Targ
     return Status;
 }
 
+/* IRQL <= DISPATCH_LEVEL; takes IopDatabaseLock. */
 PDEVICE_OBJECT NTAPI
 IoAttachDeviceToDeviceStack(PDEVICE_OBJECT SourceDevice, PDEVICE_OBJECT TargetDevice)
 {
@@ -330,6 +332,7 @@ IoGetAttachedDevice(PDEVICE_OBJECT DeviceObject)
     return Top;
 }
 
+/* IRQL <= DISPATCH_LEVEL; takes IopDatabaseLock. The caller dereferences. */
 PDEVICE_OBJECT NTAPI
 IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
 {
@@ -343,6 +346,7 @@ IoGetAttachedDeviceReference(PDEVICE_OBJECT DeviceObject)
     return Top;
 }
 
+/* IRQL <= DISPATCH_LEVEL; takes IopDatabaseLock. The caller dereferences. */
 PDEVICE_OBJECT NTAPI
 IoGetLowerDeviceObject(PDEVICE_OBJECT DeviceObject)
 {

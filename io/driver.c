@@ -46,6 +46,7 @@ IopDeleteDriverObject(PVOID Object)
     }
 }
 
+/* PASSIVE_LEVEL, once, from IoInitSystem. */
 VOID
 IopInitializeDriverObjects(VOID)
 {

@@ -103,6 +103,8 @@ IopFreeIrpBuffers(PIRP Irp)
     Irp->MdlAddress = NULL;
 }
 
+/* IRQL <= DISPATCH_LEVEL: an IRP that was built but never sent goes,
+ * with its buffers and its event reference. */
 VOID
 IopFreeUnsentFileIrp(PIRP Irp)
 {

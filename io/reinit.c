@@ -106,6 +106,7 @@ IopCallDriverReinitializationRoutines(VOID)
     }
 }
 
+/* PASSIVE_LEVEL, once, from IoInitSystem. */
 VOID
 IopInitializeReinitialization(VOID)
 {

@@ -38,6 +38,7 @@ typedef struct _OBP_HANDLE_TABLE {
 
 static OBP_HANDLE_TABLE ObpKernelHandleTable;
 
+/* PASSIVE_LEVEL, once, at boot. */
 VOID
 ObInitSystem(VOID)
 {

@@ -218,6 +218,7 @@ ObReferenceObjectByName(PCUNICODE_STRING Path, ULONG Attributes, POBJECT_TYPE Ob
     return Status;
 }
 
+/* IRQL <= DISPATCH_LEVEL. */
 VOID
 ObFreeRemainingName(PUNICODE_STRING RemainingName)
 {
@@ -318,6 +319,7 @@ ObMakeTemporaryObject(PVOID Object)
     }
 }
 
+/* IRQL <= DISPATCH_LEVEL; takes the namespace lock. */
 BOOLEAN
 ObpIsObjectNamed(PVOID Object)
 {

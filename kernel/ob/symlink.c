@@ -18,6 +18,7 @@ ObpDeleteSymbolicLink(PVOID Object)
     }
 }
 
+/* PASSIVE_LEVEL, once, at boot. */
 VOID
 ObpInitializeSymbolicLinkType(VOID)
 {
