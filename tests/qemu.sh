@@ -85,7 +85,9 @@ gdb)
     echo "qemu.sh: waiting for gdb on localhost:1234; console in $BUILD/console.log" >&2
     set -- -serial "file:$BUILD/console.log" -monitor none -s -S "$@"
     ;;
-batch) set -- -serial stdio -serial null -monitor none "$@" ;;  # COM2 exists for the interrupt tests
+# COM2 exists for the interrupt and serial tests; KESTREL_COM2 connects it
+# elsewhere (tests/run-all.py: unix:PATH to tests/serial_peer.py).
+batch) set -- -serial stdio -serial "${KESTREL_COM2:-null}" -monitor none "$@" ;;
 esac
 
 set -- -M "$MACHINE" -m "$MEMORY" -smp 1 -display none -no-reboot \

@@ -50,9 +50,10 @@ def clean_lines(raw):
     return [line.rstrip("\r") for line in text.replace("\r\n", "\n").split("\n")]
 
 
-def boot(config, cmdline, tag, qemu_extra=()):
+def boot(config, cmdline, tag, qemu_extra=(), env=None):
     """Boots one configuration; returns (exit status or None on timeout,
-    lines, seconds to the banner or None)."""
+    lines, seconds to the banner or None). env: the environment of
+    tests/qemu.sh (KESTREL_COM2, ...), os.environ when None."""
     name, path, machine, limit = config
     os.makedirs(LOGS, exist_ok=True)
     log_path = os.path.join(LOGS, f"{name}-{tag}.log")
@@ -63,7 +64,7 @@ def boot(config, cmdline, tag, qemu_extra=()):
     output = bytearray()
     process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
     os.set_blocking(process.stdout.fileno(), False)
     status = None
     while True:
@@ -231,6 +232,55 @@ def run_special_boot(special):
     return (not problems, name, "; ".join(problems) + f" (log {LOGS}/{config[0]}-{tag}.log)")
 
 
+def run_serial_peer_boot(config):
+    """The serial driver against a real client: tests/serial_peer.py listens
+    on a Unix socket, QEMU's COM2 connects to it, and the kernel test
+    SerialEchoWithPeer sends and receives 1 MiB each way. Both sides must
+    report every byte intact; the throughput lines are printed for
+    information."""
+    import tempfile
+    name = f"{config[0]}-serial-peer/boot"
+    folder = tempfile.mkdtemp(prefix="kestrel-peer-")
+    socket_path = os.path.join(folder, "com2.sock")
+    peer = subprocess.Popen([sys.executable, "tests/serial_peer.py", socket_path],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    problems = []
+    for _ in range(100):                    # the peer listens before QEMU connects
+        if os.path.exists(socket_path) or peer.poll() is not None:
+            break
+        time.sleep(0.05)
+    env = dict(os.environ, KESTREL_COM2="unix:" + socket_path)
+    status, lines, _ = boot(config, "ktest=SerialEchoWithPeer serialpeer", "serial-peer", env=env)
+    try:
+        peer_out, _ = peer.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(peer.pid, 9)
+        peer_out, _ = peer.communicate()
+        problems.append("the peer did not finish")
+    peer_lines = peer_out.decode("latin-1").splitlines()
+    with open(os.path.join(LOGS, f"{config[0]}-serial-peer-host.log"), "w") as log:
+        log.write("\n".join(peer_lines) + "\n")
+    for line in [l for l in lines if l.startswith("SERIAL-PEER")] + peer_lines:
+        print(f"{config[0]}: {line}", flush=True)
+    if peer.returncode != 0:
+        problems.append(f"the peer failed (exit {peer.returncode}): " +
+                        "; ".join(l for l in peer_lines if "FAIL" in l or "MISMATCH" in l))
+    kernel_crcs = [re.search(r"crc32 (0x[0-9a-f]+)", l) for l in lines
+                   if re.match(r"^SERIAL-PEER (sent|received) 1048576 bytes", l)]
+    peer_crcs = [re.search(r"crc32 (0x[0-9a-f]+)", l) for l in peer_lines
+                 if re.match(r"^PEER-(RX|TX) 1048576 bytes", l)]
+    if len(kernel_crcs) != 2 or len(peer_crcs) != 2 or \
+            [m.group(1) for m in kernel_crcs] != [m.group(1) for m in peer_crcs]:
+        problems.append("the kernel's and the peer's CRC-32 lines do not agree")
+    if not any(re.match(r"^KTEST SerialEchoWithPeer PASS", l) for l in lines):
+        problems.append("SerialEchoWithPeer did not pass")
+    if status != EXIT_PASS:
+        problems.append(f"QEMU exit status {status}, expected {EXIT_PASS}")
+    subprocess.run(["rm", "-rf", folder])
+    return (not problems, name, "; ".join(problems) + f" (log {LOGS}/{config[0]}-serial-peer.log)")
+
+
 def list_bugcheck_tests():
     """Asks the kernel for its test table (ktest=list) on the quickest boot."""
     status, lines, _ = boot(CONFIGS[0], "ktest=list", "list")
@@ -287,6 +337,8 @@ def main():
         jobs = [pool.submit(run_fuzzers)]
         jobs += [pool.submit(run_config_all, config) for config in CONFIGS]
         jobs += [pool.submit(lambda s=special: [run_special_boot(s)]) for special in SPECIAL_BOOTS]
+        jobs += [pool.submit(lambda c=config: [run_serial_peer_boot(c)])
+                 for config in (CONFIGS[0], CONFIGS[2])]
         jobs += [pool.submit(lambda c=config, t=test, k=code: [run_bugcheck_test(c, t, k)])
                  for config in CONFIGS for test, code in bugcheck_tests]
         for job in jobs:

@@ -16,7 +16,6 @@
  */
 #include "tests/kernel/serialtest.h"
 
-#define KTS_BODY(Name) static VOID Name(PKTEST_CONTEXT KtContext, PKTS_PORT Port)
 #define KTS_TEST_WITH(Name, SetUpRoutine, Synchronous)              \
     KTS_BODY(Name##Body);                                           \
     KTEST(Name)                                                     \

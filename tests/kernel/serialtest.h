@@ -36,6 +36,9 @@ typedef struct _KTS_PORT {
     PKEVENT EventObject;
 } KTS_PORT, *PKTS_PORT;
 
+/* A test body that gets the port; KT_ASSERT works inside it. */
+#define KTS_BODY(Name) static VOID Name(PKTEST_CONTEXT KtContext, PKTS_PORT Port)
+
 /* PASSIVE_LEVEL. Opens the PnP manager's COM2 (Synchronous or not),
  * starting it first if a test left it stopped. */
 NTSTATUS KtsSetUp(_Out_ PKTS_PORT Port, _In_ BOOLEAN Synchronous);
