@@ -94,6 +94,10 @@ IopSendRemoveDevice(PDEVICE_OBJECT Pdo)
     Status = IopSendPnpMinor(Pdo, IRP_MN_REMOVE_DEVICE);
     InterlockedAnd((volatile LONG *)&IopDeviceExtension(Pdo)->ExtensionFlags,
                    ~(LONG)DOE_REMOVE_PROCESSED);
+    /* The drivers are gone: so are the names clients found them by. */
+    if (IopDeviceExtension(Pdo)->DeviceNode != NULL) {
+        IopDisableDeviceInterfaces(IopDeviceExtension(Pdo)->DeviceNode);
+    }
     ObfDereferenceObject(Pdo);
     return Status;
 }

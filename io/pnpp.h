@@ -240,6 +240,11 @@ NTSTATUS IopRootCreateDevice(_In_ PCWSTR DeviceId, _In_ PCWSTR InstanceId,
 /* Stops reporting it; the next enumeration removes it. */
 VOID IopRootDeleteDevice(_In_ PDEVICE_OBJECT Pdo);
 
+/* ---- Device interfaces (io/pnpiface.c) ---- */
+
+/* Disables every enabled interface of Node's device (after REMOVE_DEVICE). */
+VOID IopDisableDeviceInterfaces(_In_ PDEVICE_NODE Node);
+
 /* ---- Power (io/power.c) ---- */
 
 NTSTATUS IopSetDevicePowerState(_In_ PDEVICE_NODE Node, _In_ DEVICE_POWER_STATE State);

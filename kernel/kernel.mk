@@ -7,7 +7,7 @@ KERNEL_SRCS += \
 	kernel/rtl/format.c
 KERNEL_SRCS += kernel/rtl/memory.c kernel/rtl/string.c kernel/rtl/validate.c \
 	kernel/rtl/unicode.c kernel/rtl/ansi.c kernel/rtl/integer.c kernel/rtl/convert.c \
-	kernel/rtl/strpool.c kernel/rtl/strsafe.c
+	kernel/rtl/strpool.c kernel/rtl/strsafe.c kernel/rtl/guid.c
 KERNEL_SRCS += kernel/ke/gdt.c kernel/ke/trap.c kernel/ke/bugcheck.c kernel/ke/context.asm \
 	kernel/ke/stackprotect.c kernel/dbg/symbols.c kernel/dbg/backtrace.c kernel/rtl/assert.c
 KERNEL_SRCS += kernel/mm/memmap.c kernel/mm/bitmap.c kernel/mm/frames.c kernel/mm/vaspace.c \

@@ -1,10 +1,13 @@
 /*
  * ddk/pnp.h - the Plug and Play routines a driver may call (io/pnp*.c):
- * asking for re-enumeration and reading a device's properties. Part of wdm.h; the structures that travel in IRP_MJ_PNP are
+ * asking for re-enumeration, reading a device's properties, and device
+ * interfaces. Part of wdm.h; the structures that travel in IRP_MJ_PNP are
  * in ddk/pnptypes.h. Names, values and signatures are the WDK's (wdm.h).
  */
 #ifndef _KESTREL_DDK_PNP_H
 #define _KESTREL_DDK_PNP_H
+
+#include <guiddef.h>
 
 /* IRQL <= DISPATCH_LEVEL. DeviceObject is a PDO. BusRelations queues a
  * re-enumeration of its bus on the PnP manager's thread; the other
@@ -62,7 +65,56 @@ NTSTATUS NTAPI IoGetDeviceProperty(_In_ PDEVICE_OBJECT DeviceObject,
                                    _Out_writes_bytes_opt_(BufferLength) PVOID PropertyBuffer,
                                    _Out_ PULONG ResultLength);
 
-/* Device interfaces (IoRegisterDeviceInterface, IoSetDeviceInterfaceState,
- * IoGetDeviceInterfaces) are not written yet and so not declared. */
+/*
+ * Device interfaces (io/pnpiface.c): a driver tells the system that its
+ * device offers a class of functionality named by a GUID, and clients find
+ * the device by that GUID instead of by a device name.
+ *
+ * IoRegisterDeviceInterface: PASSIVE_LEVEL. PhysicalDeviceObject must be a
+ * PDO the PnP manager knows and ReferenceString (optional) must hold no
+ * '\' or '/' (STATUS_INVALID_DEVICE_REQUEST otherwise). *SymbolicLinkName
+ * receives the interface's name, \??\<instance path, '\' as '#'>#{GUID}
+ * followed by \<ReferenceString> when there is one, in a buffer the caller
+ * frees with RtlFreeUnicodeString. Treat the name as opaque. Registering
+ * the same PDO, class and reference string again returns the same name
+ * and STATUS_SUCCESS. A registration outlives the device, as one in
+ * Windows' registry does.
+ */
+NTSTATUS NTAPI IoRegisterDeviceInterface(_In_ PDEVICE_OBJECT PhysicalDeviceObject,
+                                         _In_ const GUID *InterfaceClassGuid,
+                                         _In_opt_ PUNICODE_STRING ReferenceString,
+                                         _Out_ PUNICODE_STRING SymbolicLinkName);
+
+/*
+ * IoSetDeviceInterfaceState: PASSIVE_LEVEL. Enabling creates the symbolic
+ * link (opens of the name reach the top of the device's stack, with the
+ * reference string as the FILE_OBJECT's FileName, "\Ref"); disabling
+ * deletes it. Enabling an enabled interface returns the informational
+ * STATUS_OBJECT_NAME_EXISTS; disabling one that is not enabled (or a name
+ * never registered) fails with STATUS_OBJECT_NAME_NOT_FOUND. The PnP
+ * manager disables a device's interfaces when it sends REMOVE_DEVICE.
+ */
+NTSTATUS NTAPI IoSetDeviceInterfaceState(_In_ PUNICODE_STRING SymbolicLinkName,
+                                         _In_ BOOLEAN Enable);
+
+/* A multi-sz: strings one after the other, each NUL-terminated, and one
+ * more NUL after the last (ntdef.h's spelling; C allows the typedef twice). */
+typedef WCHAR *PZZWSTR;
+
+/* IoGetDeviceInterfaces' Flags. */
+#define DEVICE_INTERFACE_INCLUDE_NONACTIVE 0x00000001
+
+/*
+ * IoGetDeviceInterfaces: PASSIVE_LEVEL. The symbolic link names of the
+ * enabled interfaces of class InterfaceClassGuid (disabled ones too with
+ * DEVICE_INTERFACE_INCLUDE_NONACTIVE), of PhysicalDeviceObject's device
+ * only when it is given (STATUS_INVALID_DEVICE_REQUEST if it is not a PDO
+ * the PnP manager knows). *SymbolicLinkList is a multi-sz from paged pool
+ * the caller frees with ExFreePool; with no match, STATUS_SUCCESS and an
+ * empty list (a lone NUL).
+ */
+NTSTATUS NTAPI IoGetDeviceInterfaces(_In_ const GUID *InterfaceClassGuid,
+                                     _In_opt_ PDEVICE_OBJECT PhysicalDeviceObject,
+                                     _In_ ULONG Flags, _Outptr_ PZZWSTR *SymbolicLinkList);
 
 #endif /* _KESTREL_DDK_PNP_H */

@@ -140,6 +140,16 @@ NTSYSAPI NTSTATUS NTAPI RtlUnicodeStringToAnsiString(_Inout_ PANSI_STRING Destin
 NTSYSAPI VOID NTAPI RtlFreeUnicodeString(_Inout_ PUNICODE_STRING UnicodeString);
 NTSYSAPI VOID NTAPI RtlFreeAnsiString(_Inout_ PANSI_STRING AnsiString);
 
+/* GUIDs and their registry form "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}"
+ * (upper-case hex out, either case in). The WDK spells the first
+ * parameter REFGUID, which in C is const GUID * (guiddef.h). The string
+ * RtlStringFromGUID allocates is freed with RtlFreeUnicodeString;
+ * RtlGUIDFromString takes exactly the 38 characters, braces included
+ * (STATUS_INVALID_PARAMETER otherwise). */
+NTSYSAPI NTSTATUS NTAPI RtlStringFromGUID(_In_ const GUID *Guid,
+                                          _Out_ PUNICODE_STRING GuidString);
+NTSYSAPI NTSTATUS NTAPI RtlGUIDFromString(_In_ PCUNICODE_STRING GuidString, _Out_ GUID *Guid);
+
 /* Doubly and singly linked lists, as wdm.h's inline routines. */
 #include <ddk/list.h>
 

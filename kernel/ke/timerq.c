@@ -64,8 +64,11 @@ KiNextPeriodicDue(ULONG64 LastDue, ULONG64 Period, ULONG64 Now)
 {
     ULONG64 Next = LastDue + Period;
 
+    /* Fallen behind by whole periods: skip them rather than fire a burst,
+     * but stay on the timer's own grid (LastDue + n * Period), so a late
+     * DPC never shifts the schedule of the periods after it. */
     if (Next <= Now) {
-        Next = Now + Period;
+        Next += ((Now - Next) / Period + 1) * Period;
     }
     return Next;
 }

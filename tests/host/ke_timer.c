@@ -107,9 +107,12 @@ PeriodicTimersSkipMissedPeriods(void **State)
      * small delay in processing. */
     assert_int_equal(KiNextPeriodicDue(10000, 10000, 10500), 20000);
     assert_int_equal(KiNextPeriodicDue(10000, 10000, 19999), 20000);
-    /* Fell behind by more than a period: one period from now, no burst. */
+    /* Fell behind by more than a period: the next grid point after now,
+     * no burst, no drift. */
     assert_int_equal(KiNextPeriodicDue(10000, 10000, 20000), 30000);
-    assert_int_equal(KiNextPeriodicDue(10000, 10000, 95000), 105000);
+    assert_int_equal(KiNextPeriodicDue(10000, 10000, 95000), 100000);
+    assert_int_equal(KiNextPeriodicDue(10000, 10000, 99999), 100000);
+    assert_int_equal(KiNextPeriodicDue(10000, 10000, 100000), 110000);
 }
 
 int

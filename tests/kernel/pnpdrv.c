@@ -469,8 +469,27 @@ KtPnpPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return KtPnpComplete(Irp, Status, Irp->IoStatus.Information);
 }
 
+/* PASSIVE_LEVEL. Records each create for the device-interface tests. */
 static NTSTATUS
 KtPnpCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
+    PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
+    PKTPNP_EXTENSION Ext = DeviceObject->DeviceExtension;
+    PUNICODE_STRING Name;
+    ULONG Count;
+
+    if (IrpSp->MajorFunction == IRP_MJ_CREATE) {
+        Name = &IrpSp->FileObject->FileName;
+        Count = Name->Length / sizeof(WCHAR);
+        if (Count >= RTL_NUMBER_OF(KtPnp.CreateFileName)) {
+            Count = RTL_NUMBER_OF(KtPnp.CreateFileName) - 1;
+        }
+        if (Count != 0) {
+            RtlCopyMemory(KtPnp.CreateFileName, Name->Buffer, Count * sizeof(WCHAR));
+        }
+        KtPnp.CreateFileName[Count] = UNICODE_NULL;
+        KtPnp.CreateWho = Ext->Who;
+        KtPnp.CreateCount++;
+    }
     return KtPnpComplete(Irp, STATUS_SUCCESS, 0);
 }

@@ -46,6 +46,11 @@ typedef struct _KTPNP_STATE {
     PDEVICE_OBJECT BusFdo;
     ULONG EventCount;
     KTPNP_EVENT Events[KTPNP_MAX_EVENTS];
+    /* The last IRP_MJ_CREATE the function driver saw: which child, and the
+     * file object's FileName (what followed the device's name). */
+    ULONG CreateCount;
+    UCHAR CreateWho;
+    WCHAR CreateFileName[64];
 } KTPNP_STATE;
 
 extern KTPNP_STATE KtPnp;
