@@ -21,11 +21,20 @@
  * is started raw (capabilities RawDeviceOK), so that its ports count as
  * taken and the dump shows who owns them.
  *
+ * When the HAL reaches PCI configuration space, the root also reports the
+ * PCI root bus, as ACPI's enumerator reports the host bridge's _HID on
+ * Windows (Kestrel has no AML interpreter to read the DSDT): with ECAM (an
+ * MCFG, so a PCI Express root complex, q35) ACPI\PNP0A08 and *PNP0A08 with
+ * compatible ID *PNP0A03; with the 0xCF8 ports only (pc) ACPI\PNP0A03 and
+ * *PNP0A03. It has no resources: the bus driver (drivers/pci) reaches
+ * config space through the HAL and keeps the firmware's windows.
+ *
  * Tests add software devices (IopRootCreateDevice) the same way.
  */
 #include "io/pnpp.h"
 #include "hal/halp.h"
 #include "hal/acpip.h"
+#include "hal/pcip.h"
 
 #define IOP_ROOT_MAX_ID 64
 
@@ -164,6 +173,25 @@ IopRootFindSerialPorts(VOID)
     }
 }
 
+/* PASSIVE_LEVEL, at boot. The PCI root bus, when config space answers. */
+static VOID
+IopRootFindPciRootBus(VOID)
+{
+    PIOP_ROOT_PDO Ext;
+
+    switch (HalpPciMechanism()) {
+    case HalPciMechanismEcam:
+        (VOID)IopRootAddPdo("ACPI\\PNP0A08", "0", "ACPI\\PNP0A08|*PNP0A08", "*PNP0A03", &Ext);
+        break;
+    case HalPciMechanismPorts:
+        (VOID)IopRootAddPdo("ACPI\\PNP0A03", "0", "ACPI\\PNP0A03|*PNP0A03", "", &Ext);
+        break;
+    default:
+        DbgPrint("PnP: no PCI configuration access; no PCI root bus reported\n");
+        break;
+    }
+}
+
 /* PASSIVE_LEVEL, from IopInitializePnpManager. */
 NTSTATUS
 IopCreateRootDevice(PDEVICE_OBJECT *RootDevice)
@@ -177,6 +205,7 @@ IopCreateRootDevice(PDEVICE_OBJECT *RootDevice)
         return Status;
     }
     IopRootFindSerialPorts();
+    IopRootFindPciRootBus();
     *RootDevice = IopRootDevice;
     return STATUS_SUCCESS;
 }

@@ -207,12 +207,18 @@ SPECIAL_BOOTS = [
       r"^BENCH-END"]),
     # PCI: an NVMe controller (MSI-X) and a PCI 16550 behind a PCI-to-PCI
     # bridge, found through ECAM (q35) and ports 0xCF8/0xCFC (pc).
-    *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge pcilist",
+    # The bus driver then gives the 16550 to \Driver\Serial (PciBusSerialCardStarted).
+    *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge,"
+       "PciBusRootStarted,PciBusEveryFunctionHasPdo,PciBusPdoAnswersQueries,"
+       "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted "
+       "pcilist",
        PCI_TEST_DEVICES,
        [rf"^PCI 00:00\.0 8086:{host} ",
         r"^PCI: NVMe controller at 00:0[34]\.0, version 1\.\d+, MSI-X \d+ entries",
         r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
-        r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem"])
+        r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem",
+        r"^PCI: root bus 0: \d+ function\(s\) on 2 bus\(es\), \d+ new, 0 gone",
+        r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x"])
       for config, host in ((CONFIGS[0], "29c0"), (CONFIGS[1], "1237"), (CONFIGS[2], "29c0"))],
 ]
 

@@ -179,8 +179,9 @@ VOID PciFormatIds(_Inout_ PPCI_FUNCTION Function);
 /* drivers/pci/resource.c. Pool (PCI_POOL_TAG) the caller frees with
  * ExFreePoolWithTag. Requirements: each BAR as a fixed range (the firmware's
  * address, Alignment = Length), then message interrupts if the function has
- * MSI-X or MSI, with the line interrupt as IO_RESOURCE_ALTERNATIVE to it.
- * Resources (raw): the BARs and the line interrupt as assigned. */
+ * MSI-X or MSI, else its line interrupt (no INTx routing without ACPI _PRT).
+ * Resources (raw): the BARs as assigned, and the line interrupt for a
+ * function without MSI/MSI-X. */
 NTSTATUS PciBuildRequirementsList(_In_ const PCI_FUNCTION *Function,
                                   _Out_ PIO_RESOURCE_REQUIREMENTS_LIST *List);
 NTSTATUS PciBuildResourceList(_In_ const PCI_FUNCTION *Function, _Out_ PCM_RESOURCE_LIST *List);

@@ -11,11 +11,15 @@
  *
  * Interrupts: a function with MSI-X (preferred) or MSI asks for that many
  * message interrupts (CM_RESOURCE_INTERRUPT_MESSAGE; the vector range counts
- * down from CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN, one per message), with its
- * line interrupt as the IO_RESOURCE_ALTERNATIVE after it, so that the
- * arbiter may fall back to the line. The line is the Interrupt Line
- * register as the firmware routed it (PCI 3.0 6.2.4), level triggered and
- * shareable (PCI INTx# signalling, 2.2.6).
+ * down from CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN, one per message) and for
+ * no line: which IOAPIC input an INTx# pin reaches is the ACPI _PRT's
+ * answer, and Kestrel has no AML interpreter to ask. A function without
+ * messages asks for its line as the Interrupt Line register says the
+ * firmware routed it (PCI 3.0 6.2.4), level triggered and shareable (PCI
+ * INTx# signalling, 2.2.6); on QEMU's chipsets the PIRQ router drives the
+ * IOAPIC input of that number too. The boot configuration
+ * (PciBuildResourceList) holds that line, and no interrupt for a function
+ * with messages: the firmware assigns no messages.
  */
 #include "pci.h"
 
@@ -104,8 +108,7 @@ PciBuildRequirementsList(const PCI_FUNCTION *Function, PIO_RESOURCE_REQUIREMENTS
     for (Index = 0; Index < Function->BarCount; Index++) {
         Count += Function->Bars[Index].Kind != PciBarRom;
     }
-    Count += Messages != 0;
-    Count += PciHasLineInterrupt(Function);
+    Count += Messages != 0 ? 1 : PciHasLineInterrupt(Function);
     if (Count == 0) {
         return STATUS_SUCCESS;
     }
@@ -144,8 +147,7 @@ PciBuildRequirementsList(const PCI_FUNCTION *Function, PIO_RESOURCE_REQUIREMENTS
         Descriptor->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
         Descriptor++;
     }
-    if (PciHasLineInterrupt(Function)) {
-        Descriptor->Option = Messages != 0 ? IO_RESOURCE_ALTERNATIVE : 0;
+    if (Messages == 0 && PciHasLineInterrupt(Function)) {
         Descriptor->Type = CmResourceTypeInterrupt;
         Descriptor->ShareDisposition = CmResourceShareShared;
         Descriptor->Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
@@ -172,7 +174,7 @@ PciBuildResourceList(const PCI_FUNCTION *Function, PCM_RESOURCE_LIST *List)
 
         Count += Bar->Kind != PciBarRom && Bar->Address != 0;
     }
-    Count += PciHasLineInterrupt(Function);
+    Count += PciMessageCount(Function) == 0 && PciHasLineInterrupt(Function);
     if (Count == 0) {
         return STATUS_SUCCESS;
     }
@@ -213,7 +215,7 @@ PciBuildResourceList(const PCI_FUNCTION *Function, PCM_RESOURCE_LIST *List)
         }
         Descriptor++;
     }
-    if (PciHasLineInterrupt(Function)) {
+    if (PciMessageCount(Function) == 0 && PciHasLineInterrupt(Function)) {
         Descriptor->Type = CmResourceTypeInterrupt;
         Descriptor->ShareDisposition = CmResourceShareShared;
         Descriptor->Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;

@@ -206,6 +206,20 @@ typedef struct _BUS_INTERFACE_STANDARD {
     PGET_SET_DEVICE_DATA GetBusData;
 } BUS_INTERFACE_STANDARD, *PBUS_INTERFACE_STANDARD;
 
+/* GUIDs of wdmguid.h: the bus interface above, and PCI as a bus type
+ * (PNP_BUS_INFORMATION). As with the WDK's initguid.h, a driver that uses
+ * one holds its storage (drivers/pci/guid.c, weak so that two drivers
+ * holding the same GUID link to one copy). */
+extern const GUID GUID_BUS_INTERFACE_STANDARD;
+extern const GUID GUID_BUS_TYPE_PCI;
+
+/* IRP_MN_QUERY_BUS_INFORMATION's answer, from paged pool the caller frees. */
+typedef struct _PNP_BUS_INFORMATION {
+    GUID BusTypeGuid;
+    INTERFACE_TYPE LegacyBusType;
+    ULONG BusNumber;
+} PNP_BUS_INFORMATION, *PPNP_BUS_INFORMATION;
+
 /* ---- Hardware resources (IRP_MN_START_DEVICE) ---- */
 #define CmResourceTypeNull 0
 #define CmResourceTypePort 1

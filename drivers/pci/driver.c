@@ -1,0 +1,50 @@
+/*
+ * drivers/pci/driver.c - the PCI bus driver: DriverEntry, Unload, and the
+ * two dispatch routines that send each IRP to the FDO's or the PDO's code.
+ *
+ * A WDM bus driver (WDK, "Writing a bus driver") for PCI Local Bus 3.0 and
+ * PCI Express 4.0 functions, serving the PCI root bus IDs *PNP0A03 and
+ * *PNP0A08 (driver.mk). Where things are:
+ *
+ *   driver.c    DriverEntry, Unload, IRP_MJ_PNP by device kind
+ *   power.c     IRP_MJ_POWER
+ *   pnp.c       AddDevice and the FDO's IRP_MJ_PNP
+ *   fdo.c       scanning the bus and keeping one PDO per function
+ *   pdo.c       the PDO's IRP_MJ_PNP: start, stop, remove, decode
+ *   pdoquery.c  the PDO's answers: IDs, capabilities, bus information
+ *   config.c    IRP_MN_READ_CONFIG/WRITE_CONFIG, BUS_INTERFACE_STANDARD
+ *   enum.c bar.c caps.c ids.c resource.c list.c halaccess.c: the
+ *               enumeration core (pci.h), also run on the host by tests
+ */
+#include "pcibus.h"
+
+/* PASSIVE_LEVEL. Every device is gone by now: REMOVE_DEVICE deleted it. */
+VOID
+PciUnload(PDRIVER_OBJECT DriverObject)
+{
+    UNREFERENCED_PARAMETER(DriverObject);
+}
+
+/* PASSIVE_LEVEL. No device yet: AddDevice makes the FDO of each root bus. */
+NTSTATUS
+DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    UNREFERENCED_PARAMETER(RegistryPath);
+    DriverObject->MajorFunction[IRP_MJ_PNP] = PciDispatchPnp;
+    DriverObject->MajorFunction[IRP_MJ_POWER] = PciDispatchPower;
+    DriverObject->DriverExtension->AddDevice = PciAddDevice;
+    DriverObject->DriverUnload = PciUnload;
+    return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL (the PnP manager's thread, or a driver above a PDO). */
+NTSTATUS
+PciDispatchPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    PPCI_COMMON_EXTENSION Common = DeviceObject->DeviceExtension;
+
+    if (Common->IsFdo) {
+        return PciFdoPnp(DeviceObject->DeviceExtension, Irp);
+    }
+    return PciPdoPnp(DeviceObject->DeviceExtension, Irp);
+}
