@@ -157,8 +157,8 @@ PciPdoQueryInterface(PPCI_PDO_EXTENSION Pdo, PIO_STACK_LOCATION IrpSp)
     PBUS_INTERFACE_STANDARD Interface;
 
     if (IrpSp->Parameters.QueryInterface.InterfaceType == NULL ||
-        !RtlEqualMemory(IrpSp->Parameters.QueryInterface.InterfaceType,
-                        &GUID_BUS_INTERFACE_STANDARD, sizeof(GUID))) {
+        !IsEqualGUID(IrpSp->Parameters.QueryInterface.InterfaceType,
+                     &GUID_BUS_INTERFACE_STANDARD)) {
         return STATUS_NOT_SUPPORTED;
     }
     if (IrpSp->Parameters.QueryInterface.Size < sizeof(BUS_INTERFACE_STANDARD) ||
