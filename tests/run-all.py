@@ -210,7 +210,8 @@ SPECIAL_BOOTS = [
     # The bus driver then gives the 16550 to \Driver\Serial (PciBusSerialCardStarted).
     *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge,"
        "PciBusRootStarted,PciBusEveryFunctionHasPdo,PciBusPdoAnswersQueries,"
-       "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted "
+       "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted,"
+       "PciBusSerialCardInterrupts "
        "pcilist",
        PCI_TEST_DEVICES,
        [rf"^PCI 00:00\.0 8086:{host} ",
@@ -218,7 +219,8 @@ SPECIAL_BOOTS = [
         r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
         r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem",
         r"^PCI: root bus 0: \d+ function\(s\) on 2 bus\(es\), \d+ new, 0 gone",
-        r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x"])
+        r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x",
+        r"^PCI: serial card \\DosDevices\\COM\d+: a 256-byte write ended with 0x00000000"])
       for config, host in ((CONFIGS[0], "29c0"), (CONFIGS[1], "1237"), (CONFIGS[2], "29c0"))],
 ]
 

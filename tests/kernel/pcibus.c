@@ -5,13 +5,16 @@
  * function driver or the PnP manager sends it (QUERY_ID, QUERY_CAPABILITIES,
  * QUERY_BUS_INFORMATION, READ_CONFIG, BUS_INTERFACE_STANDARD). On the
  * harness's pci boots the PCI 16550 behind the bridge must have been
- * started by \Driver\Serial; PciBusSerialCardStarted prints the line the
- * harness requires.
+ * started by \Driver\Serial with its I/O BAR, and its line interrupt (the
+ * firmware's Interrupt Line, level, shared) must really arrive:
+ * PciBusSerialCardStarted and PciBusSerialCardInterrupts print the lines
+ * the harness requires.
  */
 #include "tests/kernel/ktest.h"
 #include "io/pnpp.h"
 #include "hal/pcip.h"
 #include "drivers/pci/pci.h"
+#include "drivers/serial/serial.h"
 
 #define KT_PCI_MAX_CHILDREN 64
 
@@ -64,7 +67,7 @@ KtPciLocate(PDEVICE_OBJECT Pdo, PULONG Bus, PULONG Address)
         return NT_SUCCESS(Status) ? STATUS_UNSUCCESSFUL : Status;
     }
     BusInfo = (PPNP_BUS_INFORMATION)Information;
-    if (!RtlEqualMemory(&BusInfo->BusTypeGuid, &GUID_BUS_TYPE_PCI, sizeof(GUID)) ||
+    if (!IsEqualGUID(&BusInfo->BusTypeGuid, &GUID_BUS_TYPE_PCI) ||
         BusInfo->LegacyBusType != PCIBus) {
         ExFreePool(BusInfo);
         return STATUS_UNSUCCESSFUL;
@@ -339,4 +342,62 @@ KTEST(PciBusSerialCardStarted)
         }
     }
     KT_ASSERT(HasPorts);
+}
+
+/* The card's interrupt: the serial driver sends a write longer than the
+ * UART's 16-byte FIFO by refilling it from its transmit interrupt, so a
+ * write of 256 bytes completes only if the INTx line the PCI driver
+ * reported (the firmware's Interrupt Line) really reaches the processor. */
+KTEST(PciBusSerialCardInterrupts)
+{
+    static UCHAR Bytes[256];
+    PDEVICE_NODE Root = KtPciRootNode(), Node, Card = NULL;
+    PSERIAL_DEVICE_EXTENSION Serial;
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK IoStatus = {0};
+    LARGE_INTEGER Timeout;
+    HANDLE File = NULL, Event = NULL;
+    PKEVENT EventObject = NULL;
+    ULONG64 Before;
+    NTSTATUS Status;
+
+    KT_ASSERT(Root != NULL);
+    for (Node = Root->Child; Node != NULL; Node = Node->Sibling) {
+        if (IopMultiSzContains(Node->CompatibleIds, L"PCI\\CC_070002")) {
+            Card = Node;
+        }
+    }
+    if (Card == NULL || Card->State != DeviceNodeStarted) {
+        DbgPrint("PCI: no started PCI 16550 on this machine; only the harness's pci boots have "
+                 "one\n");
+        return;
+    }
+    Serial = Card->PhysicalDeviceObject->AttachedDevice->DeviceExtension;
+    Before = Serial->Uart.Interrupts;
+    KT_ASSERT_STATUS(ZwCreateEvent(&Event, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE),
+                     STATUS_SUCCESS);
+    KT_ASSERT_STATUS(ObReferenceObjectByHandle(Event, EVENT_MODIFY_STATE, *ExEventObjectType,
+                                               KernelMode, (PVOID *)&EventObject, NULL),
+                     STATUS_SUCCESS);
+    InitializeObjectAttributes(&Attributes, &Serial->LinkName,
+                               OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    Status = ZwCreateFile(&File, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &Attributes,
+                          &IoStatus, NULL, 0, 0, FILE_OPEN, 0, NULL, 0);
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    RtlFillMemory(Bytes, sizeof(Bytes), 'K');
+    Status = ZwWriteFile(File, Event, NULL, NULL, &IoStatus, Bytes, sizeof(Bytes), NULL, NULL);
+    if (Status == STATUS_PENDING) {
+        Timeout.QuadPart = -30000000LL;     /* 3 s */
+        Status = KeWaitForSingleObject(EventObject, Executive, KernelMode, FALSE, &Timeout);
+        Status = Status == STATUS_TIMEOUT ? STATUS_TIMEOUT : IoStatus.Status;
+    }
+    DbgPrint("PCI: serial card %wZ: a %u-byte write ended with 0x%08x after %llu interrupt(s)\n",
+             &Serial->LinkName, (ULONG)sizeof(Bytes), (ULONG)Status,
+             Serial->Uart.Interrupts - Before);
+    ZwClose(File);                          /* cancels the write if it still waits */
+    ObDereferenceObject(EventObject);
+    ZwClose(Event);
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    KT_ASSERT_EQ(IoStatus.Information, sizeof(Bytes));
+    KT_ASSERT(Serial->Uart.Interrupts > Before);
 }
