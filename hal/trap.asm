@@ -22,6 +22,8 @@
 ; Kernel mode only for now: when user mode exists, HalpTrapCommon must SWAPGS
 ; on entry and exit when the saved CS has RPL 3.
 
+%include "kernel/ke/trapframe.inc"
+
 extern KiDispatchTrap
 global HalpTrapCommon:function (HalpTrapCommonEnd - HalpTrapCommon)
 global HalpTrapReturnAddress
@@ -98,43 +100,12 @@ HalpInterrupt%[Vector]:
 
 ; Every stub lands here with the vector and error code pushed.
 HalpTrapCommon:
-    ; All general registers, not only the ones C may clobber: the crash
-    ; report prints every one, and a handler that returns must hand the
-    ; interrupted code back exactly what it had.
-    push r15
-    push r14
-    push r13
-    push r12
-    push r11
-    push r10
-    push r9
-    push r8
-    push rbp
-    push rdi
-    push rsi
-    push rdx
-    push rcx
-    push rbx
-    push rax
+    KI_SAVE_TRAP_REGISTERS  ; all fifteen: see kernel/ke/trapframe.inc
     mov rdi, rsp            ; KiDispatchTrap(PKTRAP_FRAME)
     cld                     ; the ABI wants DF=0 at a call; the interrupted code may have set it
     call KiDispatchTrap
 HalpTrapReturnAddress:      ; a backtrace that meets this return address continues through the trap frame
-    pop rax
-    pop rbx
-    pop rcx
-    pop rdx
-    pop rsi
-    pop rdi
-    pop rbp
-    pop r8
-    pop r9
-    pop r10
-    pop r11
-    pop r12
-    pop r13
-    pop r14
-    pop r15
+    KI_RESTORE_TRAP_REGISTERS
     add rsp, 16             ; the vector and the error code
     iretq
 HalpTrapCommonEnd:

@@ -9,6 +9,8 @@
 ; themselves. 22 quadwords keep RSP 16-byte aligned for the call (SDM Vol.
 ; 3A 6.14.2: the processor aligns RSP before pushing its 5).
 
+%include "kernel/ke/trapframe.inc"
+
 extern KiDispatchInterruptHandler
 extern KiClockInterruptHandler
 
@@ -20,39 +22,11 @@ global %1:function (%1.end - %1)
 %1:
     push 0                          ; no error code
     push %2
-    push r15
-    push r14
-    push r13
-    push r12
-    push r11
-    push r10
-    push r9
-    push r8
-    push rbp
-    push rdi
-    push rsi
-    push rdx
-    push rcx
-    push rbx
-    push rax
+    KI_SAVE_TRAP_REGISTERS
     mov rdi, rsp
     cld
     call %3
-    pop rax
-    pop rbx
-    pop rcx
-    pop rdx
-    pop rsi
-    pop rdi
-    pop rbp
-    pop r8
-    pop r9
-    pop r10
-    pop r11
-    pop r12
-    pop r13
-    pop r14
-    pop r15
+    KI_RESTORE_TRAP_REGISTERS
     add rsp, 16
     iretq
 .end:
