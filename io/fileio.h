@@ -28,7 +28,6 @@
 #include "io/iop.h"
 
 #define IOP_FILE_TAG 'liFI'             /* file objects, file names */
-#define IOP_FILE_BUFFER_TAG 'fuBI'      /* the file API's system buffers */
 
 extern OBJECT_TYPE IopFileObjectType;
 

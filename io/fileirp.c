@@ -14,6 +14,7 @@
  * all under the file object's IrpListLock once the IRP is queued.
  */
 #include "io/fileio.h"
+#include "io/iopirp.h"
 #include "kernel/mm/mi.h"
 #include "kernel/rtl/crt.h"
 
@@ -89,7 +90,7 @@ IopFreeIrpBuffers(PIRP Irp)
     PMDL Mdl, Next;
 
     if ((Irp->Flags & IRP_DEALLOCATE_BUFFER) != 0 && Irp->AssociatedIrp.SystemBuffer != NULL) {
-        ExFreePoolWithTag(Irp->AssociatedIrp.SystemBuffer, IOP_FILE_BUFFER_TAG);
+        ExFreePoolWithTag(Irp->AssociatedIrp.SystemBuffer, IOP_SYSTEM_BUFFER_TAG);
     }
     Irp->AssociatedIrp.SystemBuffer = NULL;
     Irp->Flags &= ~(IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER);

@@ -19,62 +19,32 @@
  * Irp->UserBuffer is the caller's output buffer in every case.
  */
 #include "io/fileio.h"
-#include "kernel/rtl/crt.h"
-
-/* A zeroed system buffer of Size bytes, owned by the IRP. */
-static NTSTATUS
-IopAllocateSystemBuffer(PIRP Irp, ULONG Size)
-{
-    Irp->AssociatedIrp.SystemBuffer = ExAllocatePoolZero(NonPagedPoolNx, Size,
-                                                         IOP_FILE_BUFFER_TAG);
-    if (Irp->AssociatedIrp.SystemBuffer == NULL) {
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    Irp->Flags |= IRP_BUFFERED_IO | IRP_DEALLOCATE_BUFFER;
-    return STATUS_SUCCESS;
-}
-
-/* Locks Length bytes at Buffer and hangs the MDL on the IRP. The caller
- * checked the buffer (IopCheckCallerBuffer), so the probe cannot fail. */
-static NTSTATUS
-IopLockCallerBuffer(PIRP Irp, PVOID Buffer, ULONG Length, LOCK_OPERATION Operation)
-{
-    PMDL Mdl = IoAllocateMdl(Buffer, Length, FALSE, FALSE, Irp);
-
-    if (Mdl == NULL) {
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    MmProbeAndLockPages(Mdl, KernelMode, Operation);
-    return STATUS_SUCCESS;
-}
+#include "io/iopirp.h"
 
 /* IRQL <= DISPATCH_LEVEL. */
 NTSTATUS
 IopSetTransferBuffer(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Buffer, ULONG Length,
                      BOOLEAN Input)
 {
-    NTSTATUS Status;
-
     Irp->UserBuffer = Buffer;
     if (Length == 0) {
         return STATUS_SUCCESS;
     }
     if ((DeviceObject->Flags & DO_BUFFERED_IO) != 0) {
-        Status = IopAllocateSystemBuffer(Irp, Length);
-        if (!NT_SUCCESS(Status)) {
-            return Status;
+        /* A read comes back through the buffer; a write goes down in it. */
+        if (!IopAttachSystemBuffer(Irp, Length, Buffer, Input ? 0 : Length, Input)) {
+            return STATUS_INSUFFICIENT_RESOURCES;
         }
         if (Input) {
-            Irp->Flags |= IRP_INPUT_OPERATION;
             IopFileIrpLocation(Irp)->Parameters.Others.Argument3 = (PVOID)(ULONG_PTR)Length;
-        } else {
-            memcpy(Irp->AssociatedIrp.SystemBuffer, Buffer, Length);
         }
         return STATUS_SUCCESS;
     }
     if ((DeviceObject->Flags & DO_DIRECT_IO) != 0) {
         /* A read writes the caller's pages; a write reads them. */
-        return IopLockCallerBuffer(Irp, Buffer, Length, Input ? IoWriteAccess : IoReadAccess);
+        return IopAttachMdl(Irp, Buffer, Length, Input ? IoWriteAccess : IoReadAccess)
+                   ? STATUS_SUCCESS
+                   : STATUS_INSUFFICIENT_RESOURCES;
     }
     return STATUS_SUCCESS;
 }
@@ -85,7 +55,6 @@ IopSetControlBuffers(PIRP Irp, ULONG IoControlCode, PVOID InputBuffer, ULONG Inp
                      PVOID OutputBuffer, ULONG OutputBufferLength)
 {
     ULONG Method = METHOD_FROM_CTL_CODE(IoControlCode);
-    NTSTATUS Status;
 
     Irp->UserBuffer = OutputBuffer;
     switch (Method) {
@@ -96,36 +65,31 @@ IopSetControlBuffers(PIRP Irp, ULONG IoControlCode, PVOID InputBuffer, ULONG Inp
         if (InputBufferLength == 0 && OutputBufferLength == 0) {
             return STATUS_SUCCESS;
         }
-        Status = IopAllocateSystemBuffer(Irp, InputBufferLength > OutputBufferLength
-                                                  ? InputBufferLength
-                                                  : OutputBufferLength);
-        if (!NT_SUCCESS(Status)) {
-            return Status;
-        }
-        if (InputBufferLength != 0) {
-            memcpy(Irp->AssociatedIrp.SystemBuffer, InputBuffer, InputBufferLength);
+        if (!IopAttachSystemBuffer(Irp,
+                                   InputBufferLength > OutputBufferLength ? InputBufferLength
+                                                                          : OutputBufferLength,
+                                   InputBuffer, InputBufferLength, OutputBufferLength != 0)) {
+            return STATUS_INSUFFICIENT_RESOURCES;
         }
         if (OutputBufferLength != 0) {
-            Irp->Flags |= IRP_INPUT_OPERATION;
             IopFileIrpLocation(Irp)->Parameters.Others.Argument3 =
                 (PVOID)(ULONG_PTR)OutputBufferLength;
         }
         return STATUS_SUCCESS;
     case METHOD_IN_DIRECT:
     case METHOD_OUT_DIRECT:
-        if (InputBufferLength != 0) {
-            Status = IopAllocateSystemBuffer(Irp, InputBufferLength);
-            if (!NT_SUCCESS(Status)) {
-                return Status;
-            }
-            memcpy(Irp->AssociatedIrp.SystemBuffer, InputBuffer, InputBufferLength);
+        if (InputBufferLength != 0 &&
+            !IopAttachSystemBuffer(Irp, InputBufferLength, InputBuffer, InputBufferLength,
+                                   FALSE)) {
+            return STATUS_INSUFFICIENT_RESOURCES;
         }
         if (OutputBufferLength != 0) {
             /* IN_DIRECT: the device reads the "output" buffer (data to the
              * device); OUT_DIRECT: it writes it. */
-            return IopLockCallerBuffer(Irp, OutputBuffer, OutputBufferLength,
-                                       Method == METHOD_IN_DIRECT ? IoReadAccess
-                                                                  : IoWriteAccess);
+            return IopAttachMdl(Irp, OutputBuffer, OutputBufferLength,
+                                Method == METHOD_IN_DIRECT ? IoReadAccess : IoWriteAccess)
+                       ? STATUS_SUCCESS
+                       : STATUS_INSUFFICIENT_RESOURCES;
         }
         return STATUS_SUCCESS;
     default:

@@ -48,8 +48,9 @@ IopBuildIrp(ULONG MajorFunction, PDEVICE_OBJECT DeviceObject, PIO_STATUS_BLOCK I
 }
 
 /* IRQL <= DISPATCH_LEVEL. A zeroed SystemBuffer of Length bytes with the
- * first CopyIn bytes of Source; IRP_INPUT_OPERATION when data comes back. */
-static BOOLEAN
+ * first CopyIn bytes of Source; IRP_INPUT_OPERATION when data comes back.
+ * Shared with the file API (io/iobuffer.c). */
+BOOLEAN
 IopAttachSystemBuffer(PIRP Irp, ULONG Length, PVOID Source, ULONG CopyIn, BOOLEAN Input)
 {
     PVOID Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, Length, IOP_SYSTEM_BUFFER_TAG);
@@ -66,8 +67,8 @@ IopAttachSystemBuffer(PIRP Irp, ULONG Length, PVOID Source, ULONG CopyIn, BOOLEA
 }
 
 /* IRQL <= DISPATCH_LEVEL. An MDL over the caller's buffer, locked for how
- * the device will use it (the IRP's MdlAddress). */
-static BOOLEAN
+ * the device will use it (the IRP's MdlAddress). Shared with the file API. */
+BOOLEAN
 IopAttachMdl(PIRP Irp, PVOID Buffer, ULONG Length, LOCK_OPERATION Operation)
 {
     PMDL Mdl = IoAllocateMdl(Buffer, Length, FALSE, FALSE, Irp);

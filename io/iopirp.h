@@ -149,4 +149,12 @@ IopUncountDeviceIrp(PDEVICE_OBJECT DeviceObject)
  * "\Driver\Xxx", or a placeholder. */
 PCUNICODE_STRING IopDriverNameOfDevice(_In_opt_ PDEVICE_OBJECT DeviceObject);
 
+/* Buffers an IRP carries to its driver (io/iobuild.c), for IoBuild* and
+ * the file API alike: a zeroed SystemBuffer (tag IOP_SYSTEM_BUFFER_TAG,
+ * freed by final completion) with CopyIn bytes of Source, and an MDL over a
+ * caller's buffer, locked for Operation. FALSE when memory is short.
+ * IRQL <= DISPATCH_LEVEL. */
+BOOLEAN IopAttachSystemBuffer(PIRP Irp, ULONG Length, PVOID Source, ULONG CopyIn, BOOLEAN Input);
+BOOLEAN IopAttachMdl(PIRP Irp, PVOID Buffer, ULONG Length, LOCK_OPERATION Operation);
+
 #endif /* KESTREL_IO_IOPIRP_H */
