@@ -32,9 +32,14 @@ GIT_DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknow
 
 # The kernel: freestanding, no SSE (interrupt paths save only general
 # registers), no red zone (interrupts push onto the stack), -2 GiB code model.
+# The WDK's variable-length structures end in ANYSIZE_ARRAY ([1]) arrays that
+# are indexed past 1 (CM_RESOURCE_LIST, IO_RESOURCE_REQUIREMENTS_LIST,
+# DEVICE_RELATIONS): -fno-aggressive-loop-optimizations keeps GCC from
+# deriving loop bounds from the declared size of [1].
 KCFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-strict-aliasing \
+	-fno-aggressive-loop-optimizations \
 	-fstack-protector-strong -mstack-protector-guard=global \
 	-fshort-wchar -fno-common -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
