@@ -178,10 +178,12 @@ VOID PciFormatIds(_Inout_ PPCI_FUNCTION Function);
 
 /* drivers/pci/resource.c. Pool (PCI_POOL_TAG) the caller frees with
  * ExFreePoolWithTag. Requirements: each BAR as a fixed range (the firmware's
- * address, Alignment = Length), then message interrupts if the function has
- * MSI-X or MSI, else its line interrupt (no INTx routing without ACPI _PRT).
- * Resources (raw): the BARs as assigned, and the line interrupt for a
- * function without MSI/MSI-X. */
+ * address, Alignment = Length), in up to two alternative lists: the BARs and
+ * the messages (MSI-X preferred: one descriptor per message, at most
+ * PCI_MAX_MSIX_MESSAGES; MSI: one descriptor for its block), then the BARs
+ * and the firmware's line. Resources (raw): the BARs as assigned, and the
+ * line interrupt for a function without MSI/MSI-X. */
+#define PCI_MAX_MSIX_MESSAGES 8
 NTSTATUS PciBuildRequirementsList(_In_ const PCI_FUNCTION *Function,
                                   _Out_ PIO_RESOURCE_REQUIREMENTS_LIST *List);
 NTSTATUS PciBuildResourceList(_In_ const PCI_FUNCTION *Function, _Out_ PCM_RESOURCE_LIST *List);

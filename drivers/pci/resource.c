@@ -9,17 +9,30 @@
  * the last byte, Alignment = Length). A BAR the firmware left at 0 is
  * required anywhere its type can decode, and is not among the resources.
  *
- * Interrupts: a function with MSI-X (preferred) or MSI asks for that many
- * message interrupts (CM_RESOURCE_INTERRUPT_MESSAGE; the vector range counts
- * down from CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN, one per message) and for
- * no line: which IOAPIC input an INTx# pin reaches is the ACPI _PRT's
- * answer, and Kestrel has no AML interpreter to ask. A function without
- * messages asks for its line as the Interrupt Line register says the
- * firmware routed it (PCI 3.0 6.2.4), level triggered and shareable (PCI
- * INTx# signalling, 2.2.6); on QEMU's chipsets the PIRQ router drives the
- * IOAPIC input of that number too. The boot configuration
- * (PciBuildResourceList) holds that line, and no interrupt for a function
- * with messages: the firmware assigns no messages.
+ * Interrupts. A function can signal by messages (MSI-X, else MSI: PCI 3.0
+ * 6.8) and by its INTx# line, as the Interrupt Line register says the
+ * firmware routed it (PCI 3.0 6.2.4; level triggered and shareable, 2.2.6;
+ * on QEMU's chipsets the PIRQ router drives the IOAPIC input of that
+ * number). The requirements offer what it has as alternative lists, the
+ * preferred first, as Windows' pci.sys does:
+ *
+ *   List[0]  the BARs + the message descriptor(s)    (when it has messages)
+ *   List[1]  the BARs + the line descriptor           (when it has a line)
+ *
+ * so that the PnP manager falls back on the line when the function driver
+ * did not declare message support or no message vectors are left. A
+ * message descriptor has CM_RESOURCE_INTERRUPT_MESSAGE and a vector range
+ * counting down from CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN, one value per
+ * message: MSI asks for ONE descriptor of its Multiple Message Capable
+ * count (the messages are one aligned block, 6.8.1.3); MSI-X for one
+ * descriptor of one message per table entry, since each entry has its own
+ * address and data (6.8.2), up to PCI_MAX_MSIX_MESSAGES = 8 (Kestrel's
+ * policy: message vectors come from one device level of 16, so a function
+ * may take half of one; Windows asks for every entry). The boot
+ * configuration (PciBuildResourceList) is what the firmware set up: the
+ * BARs, and the line of a function without messages (the firmware assigns
+ * no messages, and for a function that has them the line is only the
+ * fallback alternative).
  */
 #include "pci.h"
 
@@ -33,16 +46,16 @@ PciHasLineInterrupt(const PCI_FUNCTION *Function)
     return Function->InterruptPin != 0 && Function->InterruptLine != PCI_INTERRUPT_LINE_UNKNOWN;
 }
 
+/* The message descriptors the function asks for: one per MSI-X entry
+ * offered, one for the whole MSI block, 0 without messages. */
 static ULONG
-PciMessageCount(const PCI_FUNCTION *Function)
+PciMessageDescriptorCount(const PCI_FUNCTION *Function)
 {
     if (Function->MsiX.Present) {
-        return Function->MsiX.TableSize;
+        return Function->MsiX.TableSize < PCI_MAX_MSIX_MESSAGES ? Function->MsiX.TableSize
+                                                                : PCI_MAX_MSIX_MESSAGES;
     }
-    if (Function->Msi.Present) {
-        return Function->Msi.MessageCount;
-    }
-    return 0;
+    return Function->Msi.Present ? 1 : 0;
 }
 
 static ULONGLONG
@@ -94,27 +107,64 @@ PciFillRequirement(PIO_RESOURCE_DESCRIPTOR Descriptor, const PCI_BAR *Bar)
     Descriptor->u.Generic.MaximumAddress.QuadPart = (LONGLONG)Maximum;
 }
 
+/* Starts an alternative list with the BAR descriptors (the expansion ROM
+ * is its driver's business, not a resource); returns the first descriptor
+ * after them. */
+static PIO_RESOURCE_DESCRIPTOR
+PciStartAlternative(PIO_RESOURCE_LIST Alternative, const PCI_FUNCTION *Function)
+{
+    PIO_RESOURCE_DESCRIPTOR Descriptor = Alternative->Descriptors;
+    ULONG Index;
+
+    Alternative->Version = 1;
+    Alternative->Revision = 1;
+    for (Index = 0; Index < Function->BarCount; Index++) {
+        if (Function->Bars[Index].Kind != PciBarRom) {
+            PciFillRequirement(Descriptor++, &Function->Bars[Index]);
+        }
+    }
+    return Descriptor;
+}
+
+/* A message descriptor for Count messages starting Skip values below the
+ * token (MinimumVector = TOKEN - Skip - (Count - 1)). */
+static VOID
+PciFillMessageRequirement(PIO_RESOURCE_DESCRIPTOR Descriptor, ULONG Skip, ULONG Count)
+{
+    Descriptor->Type = CmResourceTypeInterrupt;
+    Descriptor->ShareDisposition = CmResourceShareDeviceExclusive;
+    Descriptor->Flags = CM_RESOURCE_INTERRUPT_MESSAGE | CM_RESOURCE_INTERRUPT_LATCHED;
+    Descriptor->u.Interrupt.MinimumVector = CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN - Skip -
+                                            (Count - 1);
+    Descriptor->u.Interrupt.MaximumVector = CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN - Skip;
+    Descriptor->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
+}
+
 /* PASSIVE_LEVEL. *List is NULL (and STATUS_SUCCESS) when the function
  * needs nothing, as a bus driver answers with no list then. */
 NTSTATUS
 PciBuildRequirementsList(const PCI_FUNCTION *Function, PIO_RESOURCE_REQUIREMENTS_LIST *List)
 {
     PIO_RESOURCE_REQUIREMENTS_LIST Requirements;
+    PIO_RESOURCE_LIST Alternative;
     PIO_RESOURCE_DESCRIPTOR Descriptor;
-    ULONG Count = 0, Index, Messages = PciMessageCount(Function), Size;
+    ULONG Bars = 0, Index, Messages = PciMessageDescriptorCount(Function), Size;
+    BOOLEAN Line = PciHasLineInterrupt(Function);
+    ULONG Lists = (Messages != 0 && Line) ? 2 : 1;
     PCI_SLOT_NUMBER Slot;
 
     *List = NULL;
     for (Index = 0; Index < Function->BarCount; Index++) {
-        Count += Function->Bars[Index].Kind != PciBarRom;
+        Bars += Function->Bars[Index].Kind != PciBarRom;
     }
-    Count += Messages != 0 ? 1 : PciHasLineInterrupt(Function);
-    if (Count == 0) {
+    if (Bars == 0 && Messages == 0 && !Line) {
         return STATUS_SUCCESS;
     }
 
+    /* The lists follow each other, each as long as its descriptors. */
     Size = FIELD_OFFSET(IO_RESOURCE_REQUIREMENTS_LIST, List) +
-           FIELD_OFFSET(IO_RESOURCE_LIST, Descriptors) + Count * sizeof(IO_RESOURCE_DESCRIPTOR);
+           Lists * FIELD_OFFSET(IO_RESOURCE_LIST, Descriptors) +
+           (Lists * Bars + Messages + Line) * sizeof(IO_RESOURCE_DESCRIPTOR);
     Requirements = ExAllocatePoolWithTag(NonPagedPoolNx, Size, PCI_POOL_TAG);
     if (Requirements == NULL) {
         return STATUS_INSUFFICIENT_RESOURCES;
@@ -127,33 +177,36 @@ PciBuildRequirementsList(const PCI_FUNCTION *Function, PIO_RESOURCE_REQUIREMENTS
     Requirements->InterfaceType = PCIBus;
     Requirements->BusNumber = Function->Bus;
     Requirements->SlotNumber = Slot.u.AsULONG;
-    Requirements->AlternativeLists = 1;
-    Requirements->List[0].Version = 1;
-    Requirements->List[0].Revision = 1;
-    Requirements->List[0].Count = Count;
+    Requirements->AlternativeLists = Lists;
 
-    Descriptor = Requirements->List[0].Descriptors;
-    for (Index = 0; Index < Function->BarCount; Index++) {
-        if (Function->Bars[Index].Kind != PciBarRom) {
-            PciFillRequirement(Descriptor++, &Function->Bars[Index]);
-        }
-    }
+    /* The preferred list: the messages. */
+    Alternative = Requirements->List;
     if (Messages != 0) {
-        Descriptor->Type = CmResourceTypeInterrupt;
-        Descriptor->ShareDisposition = CmResourceShareDeviceExclusive;
-        Descriptor->Flags = CM_RESOURCE_INTERRUPT_MESSAGE | CM_RESOURCE_INTERRUPT_LATCHED;
-        Descriptor->u.Interrupt.MinimumVector = CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN - (Messages - 1);
-        Descriptor->u.Interrupt.MaximumVector = CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN;
-        Descriptor->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
-        Descriptor++;
+        Descriptor = PciStartAlternative(Alternative, Function);
+        if (Function->MsiX.Present) {
+            for (Index = 0; Index < Messages; Index++) {
+                PciFillMessageRequirement(Descriptor++, Index, 1);
+            }
+        } else {
+            PciFillMessageRequirement(Descriptor++, 0, Function->Msi.MessageCount);
+        }
+        Alternative->Count = (ULONG)(Descriptor - Alternative->Descriptors);
+        /* The next list begins after this one's last descriptor. */
+        Alternative = (PIO_RESOURCE_LIST)Descriptor;
     }
-    if (Messages == 0 && PciHasLineInterrupt(Function)) {
-        Descriptor->Type = CmResourceTypeInterrupt;
-        Descriptor->ShareDisposition = CmResourceShareShared;
-        Descriptor->Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
-        Descriptor->u.Interrupt.MinimumVector = Function->InterruptLine;
-        Descriptor->u.Interrupt.MaximumVector = Function->InterruptLine;
-        Descriptor->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
+    /* The line, or the BARs alone for a function that cannot interrupt. */
+    if (Line || Messages == 0) {
+        Descriptor = PciStartAlternative(Alternative, Function);
+        if (Line) {
+            Descriptor->Type = CmResourceTypeInterrupt;
+            Descriptor->ShareDisposition = CmResourceShareShared;
+            Descriptor->Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;
+            Descriptor->u.Interrupt.MinimumVector = Function->InterruptLine;
+            Descriptor->u.Interrupt.MaximumVector = Function->InterruptLine;
+            Descriptor->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
+            Descriptor++;
+        }
+        Alternative->Count = (ULONG)(Descriptor - Alternative->Descriptors);
     }
     *List = Requirements;
     return STATUS_SUCCESS;
@@ -174,7 +227,7 @@ PciBuildResourceList(const PCI_FUNCTION *Function, PCM_RESOURCE_LIST *List)
 
         Count += Bar->Kind != PciBarRom && Bar->Address != 0;
     }
-    Count += PciMessageCount(Function) == 0 && PciHasLineInterrupt(Function);
+    Count += PciMessageDescriptorCount(Function) == 0 && PciHasLineInterrupt(Function);
     if (Count == 0) {
         return STATUS_SUCCESS;
     }
@@ -215,7 +268,7 @@ PciBuildResourceList(const PCI_FUNCTION *Function, PCM_RESOURCE_LIST *List)
         }
         Descriptor++;
     }
-    if (PciMessageCount(Function) == 0 && PciHasLineInterrupt(Function)) {
+    if (PciMessageDescriptorCount(Function) == 0 && PciHasLineInterrupt(Function)) {
         Descriptor->Type = CmResourceTypeInterrupt;
         Descriptor->ShareDisposition = CmResourceShareShared;
         Descriptor->Flags = CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE;

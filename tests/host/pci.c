@@ -395,12 +395,15 @@ ResourceListsForNvme(void **State)
     assert_int_equal(PciEnumerateBus(&Space->Access, 0, &Result), STATUS_SUCCESS);
     assert_int_equal(PciBuildRequirementsList(FindFunction(&Result, 0, 3, 0), &Requirements),
                      STATUS_SUCCESS);
-    assert_int_equal(Requirements->ListSize, 0x20 + 8 + 2 * sizeof(IO_RESOURCE_DESCRIPTOR));
+    /* Two alternatives (tests/host/pcires.c has the layout in detail):
+     * BAR0 + 8 MSI-X messages (of 65 entries), then BAR0 + the line. */
+    assert_int_equal(Requirements->ListSize,
+                     0x20 + 2 * 8 + (2 + 8 + 1) * sizeof(IO_RESOURCE_DESCRIPTOR));
     assert_int_equal(Requirements->InterfaceType, PCIBus);
     assert_int_equal(Requirements->BusNumber, 0);
     assert_int_equal(Requirements->SlotNumber, 3);              /* device 3, function 0 */
-    assert_int_equal(Requirements->AlternativeLists, 1);
-    assert_int_equal(Requirements->List[0].Count, 2);
+    assert_int_equal(Requirements->AlternativeLists, 2);
+    assert_int_equal(Requirements->List[0].Count, 1 + PCI_MAX_MSIX_MESSAGES);
     Required = Requirements->List[0].Descriptors;
     assert_int_equal(Required[0].Type, CmResourceTypeMemory);
     assert_int_equal(Required[0].u.Memory.Length, 0x4000);
@@ -411,15 +414,21 @@ ResourceListsForNvme(void **State)
     assert_int_equal(Required[1].Option, 0);
     assert_true(Required[1].Flags & CM_RESOURCE_INTERRUPT_MESSAGE);
     assert_int_equal(Required[1].u.Interrupt.MaximumVector, CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN);
-    assert_int_equal(Required[1].u.Interrupt.MaximumVector - Required[1].u.Interrupt.MinimumVector + 1,
-                     65);
-    /* No line beside the messages: INTx routing needs the ACPI _PRT. */
+    assert_int_equal(Required[1].u.Interrupt.MinimumVector, CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN);
+    assert_int_equal(Required[8].u.Interrupt.MinimumVector, CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN - 7);
+    /* The second list starts where the first one's descriptors end. */
+    assert_int_equal(((PIO_RESOURCE_LIST)&Required[9])->Count, 2);
+    Required = ((PIO_RESOURCE_LIST)&Required[9])->Descriptors;
+    assert_int_equal(Required[0].u.Memory.MinimumAddress.QuadPart, 0xFEBD4000);
+    assert_int_equal(Required[1].Type, CmResourceTypeInterrupt);
+    assert_int_equal(Required[1].Flags, CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE);
+    assert_int_equal(Required[1].u.Interrupt.MinimumVector, 11);
 
     assert_int_equal(PciBuildResourceList(FindFunction(&Result, 0, 3, 0), &Resources),
                      STATUS_SUCCESS);
     assert_int_equal(Resources->Count, 1);
     assert_int_equal(Resources->List[0].InterfaceType, PCIBus);
-    /* The firmware assigned no messages, and the line is not offered. */
+    /* The firmware assigned no messages; the line is only an alternative. */
     assert_int_equal(Resources->List[0].PartialResourceList.Count, 1);
     Assigned = Resources->List[0].PartialResourceList.PartialDescriptors;
     assert_int_equal(Assigned[0].Type, CmResourceTypeMemory);
@@ -428,7 +437,7 @@ ResourceListsForNvme(void **State)
     ExFreePoolWithTag(Requirements, PCI_POOL_TAG);
     ExFreePoolWithTag(Resources, PCI_POOL_TAG);
 
-    /* The 16550: its port and its line; no message interrupts, so the line is not an alternative. */
+    /* The 16550: its port and its line; no message interrupts, so one list. */
     assert_int_equal(PciBuildRequirementsList(FindFunction(&Result, 0, 4, 0), &Requirements),
                      STATUS_SUCCESS);
     assert_int_equal(Requirements->List[0].Count, 2);
