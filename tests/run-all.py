@@ -211,14 +211,16 @@ SPECIAL_BOOTS = [
     *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge,"
        "PciBusRootStarted,PciBusEveryFunctionHasPdo,PciBusPdoAnswersQueries,"
        "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted,"
-       "PciBusSerialCardInterrupts "
+       "PciBusSerialCardInterrupts,PciBusRescanLeavesKnownBarsAlone "
        "pcilist",
        PCI_TEST_DEVICES,
        [rf"^PCI 00:00\.0 8086:{host} ",
         r"^PCI: NVMe controller at 00:0[34]\.0, version 1\.\d+, MSI-X \d+ entries",
         r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
         r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem",
-        r"^PCI: root bus 0: \d+ function\(s\) on 2 bus\(es\), \d+ new, 0 gone",
+        r"^PCI: root bus 0: \d+ function\(s\) on 2 bus\(es\), \d+ new \(sized\), 0 known "
+        r"\(not sized again\), 0 gone",
+        r"^PCI: re-scan of bus 1: \d+ function\(s\), 0 new, \d+ known, 0 gone; 0 config write",
         r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x",
         r"^PCI: serial card \\DosDevices\\COM\d+: a 256-byte write ended with 0x00000000"])
       for config, host in ((CONFIGS[0], "29c0"), (CONFIGS[1], "1237"), (CONFIGS[2], "29c0"))],

@@ -1,9 +1,16 @@
 /*
- * drivers/pci/enum.c - finding every PCI function: bus by bus from the
- * root, device 0-31, function 0 and, when its header says multi-function,
- * functions 1-7 (PCI Local Bus 3.0 6.2.1), and through each bridge to the
- * buses the firmware numbered behind it (PCI-to-PCI Bridge Architecture 1.2,
+ * drivers/pci/enum.c - finding PCI functions: on one bus, device 0-31,
+ * function 0 and, when its header says multi-function, functions 1-7 (PCI
+ * Local Bus 3.0 6.2.1); and, when asked, through each bridge to the buses
+ * the firmware numbered behind it (PCI-to-PCI Bridge Architecture 1.2,
  * 3.2.5.3: Secondary and Subordinate Bus Number).
+ *
+ * A function is first identified from its header alone (identity, header
+ * type, bridge buses, interrupt): reading config space never disturbs a
+ * device. Only then, and only for a function the caller does not know
+ * already, are its BARs sized (which briefly turns its decoding off, bar.c)
+ * and its capabilities walked. The bus driver relies on that: a re-scan
+ * must not size the BARs of a function whose driver is using them.
  *
  * Bus numbers are firmware data, so they are not trusted: a bridge whose
  * secondary bus is 0, not above its own bus, or already scanned is reported
@@ -12,10 +19,10 @@
  */
 #include "pci.h"
 
-/* PASSIVE_LEVEL. */
-BOOLEAN
-PciReadFunction(const PCI_CONFIG_ACCESS *Access, UCHAR Bus, UCHAR Device, UCHAR FunctionNumber,
-                PPCI_FUNCTION Function)
+/* PASSIVE_LEVEL. The header only: nothing is written. */
+static BOOLEAN
+PciReadHeader(const PCI_CONFIG_ACCESS *Access, UCHAR Bus, UCHAR Device, UCHAR FunctionNumber,
+              PPCI_FUNCTION Function)
 {
     PCI_COMMON_HEADER Header;
     NTSTATUS Status;
@@ -87,17 +94,36 @@ PciReadFunction(const PCI_CONFIG_ACCESS *Access, UCHAR Bus, UCHAR Device, UCHAR 
         Function->InterruptPin = 0;
         Function->ProblemCount++;
     }
+    return TRUE;
+}
+
+/* PASSIVE_LEVEL. What reading the header did not give: BARs (sized, with
+ * decoding off meanwhile), capabilities, ID strings. */
+static VOID
+PciReadDetails(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
+{
     if (Function->HeaderType <= PCI_CARDBUS_BRIDGE_TYPE) {
         PciSizeBars(Access, Function);
         PciReadCapabilities(Access, Function);
     }
     PciFormatIds(Function);
+}
+
+/* PASSIVE_LEVEL. */
+BOOLEAN
+PciReadFunction(const PCI_CONFIG_ACCESS *Access, UCHAR Bus, UCHAR Device, UCHAR FunctionNumber,
+                PPCI_FUNCTION Function)
+{
+    if (!PciReadHeader(Access, Bus, Device, FunctionNumber, Function)) {
+        return FALSE;
+    }
+    PciReadDetails(Access, Function);
     return TRUE;
 }
 
-/* Decides whether the scan follows Bridge to its secondary bus. */
-static BOOLEAN
-PciShouldFollowBridge(const PCI_FUNCTION *Bridge, const BOOLEAN *Seen, PULONG Problems)
+/* Any IRQL. */
+BOOLEAN
+PciCheckSecondaryBus(const PCI_FUNCTION *Bridge, const BOOLEAN *Taken, PULONG Problems)
 {
     UCHAR Secondary = Bridge->SecondaryBus;
 
@@ -107,10 +133,10 @@ PciShouldFollowBridge(const PCI_FUNCTION *Bridge, const BOOLEAN *Seen, PULONG Pr
         (*Problems)++;
         return FALSE;
     }
-    if (Secondary <= Bridge->Bus || Seen[Secondary]) {
+    if (Secondary <= Bridge->Bus || Taken[Secondary]) {
         DbgPrint("PCI %02x:%02x.%x: bridge says its secondary bus is %u, %s; not followed\n",
                  Bridge->Bus, Bridge->Device, Bridge->Function, Secondary,
-                 Seen[Secondary] ? "a bus already scanned" : "not above its own bus");
+                 Taken[Secondary] ? "a bus already scanned" : "not above its own bus");
         (*Problems)++;
         return FALSE;
     }
@@ -140,7 +166,8 @@ PciFreeScanResult(PPCI_SCAN_RESULT Result)
 
 /* PASSIVE_LEVEL. */
 NTSTATUS
-PciEnumerateBus(const PCI_CONFIG_ACCESS *Access, UCHAR RootBus, PPCI_SCAN_RESULT Result)
+PciScan(const PCI_CONFIG_ACCESS *Access, const PCI_SCAN_REQUEST *Request,
+        PPCI_SCAN_RESULT Result)
 {
     BOOLEAN Seen[256] = {FALSE};
     UCHAR Parent[256];
@@ -149,9 +176,9 @@ PciEnumerateBus(const PCI_CONFIG_ACCESS *Access, UCHAR RootBus, PPCI_SCAN_RESULT
     PPCI_FUNCTION *Link = &Result->Functions;
 
     RtlZeroMemory(Result, sizeof(*Result));
-    Seen[RootBus] = TRUE;
-    Parent[RootBus] = RootBus;
-    Queue[Tail++] = RootBus;
+    Seen[Request->Bus] = TRUE;
+    Parent[Request->Bus] = Request->ParentBus;
+    Queue[Tail++] = Request->Bus;
 
     while (Head < Tail) {
         UCHAR Bus = Queue[Head++];
@@ -174,7 +201,7 @@ PciEnumerateBus(const PCI_CONFIG_ACCESS *Access, UCHAR RootBus, PPCI_SCAN_RESULT
                     PciFreeScanResult(Result);
                     return STATUS_INSUFFICIENT_RESOURCES;
                 }
-                if (!PciReadFunction(Access, Bus, Device, FunctionNumber, Function)) {
+                if (!PciReadHeader(Access, Bus, Device, FunctionNumber, Function)) {
                     Result->ProblemCount += Function->ProblemCount;
                     ExFreePoolWithTag(Function, PCI_POOL_TAG);
                     if (FunctionNumber == 0) {
@@ -186,14 +213,21 @@ PciEnumerateBus(const PCI_CONFIG_ACCESS *Access, UCHAR RootBus, PPCI_SCAN_RESULT
                     MultiFunction = Function->MultiFunction;
                 }
                 Function->ParentBus = Parent[Bus];
+                if (Request->Known != NULL && Request->Known(Request->Context, Function)) {
+                    Function->Known = TRUE;     /* its BARs stay as they are */
+                    Result->KnownCount++;
+                } else {
+                    PciReadDetails(Access, Function);
+                }
                 *Link = Function;
                 Link = &Function->Next;
                 Result->FunctionCount++;
                 Result->ProblemCount += Function->ProblemCount;
 
-                if ((Function->HeaderType == PCI_BRIDGE_TYPE ||
+                if (Request->FollowBridges &&
+                    (Function->HeaderType == PCI_BRIDGE_TYPE ||
                      Function->HeaderType == PCI_CARDBUS_BRIDGE_TYPE) &&
-                    PciShouldFollowBridge(Function, Seen, &Result->ProblemCount)) {
+                    PciCheckSecondaryBus(Function, Seen, &Result->ProblemCount)) {
                     Seen[Function->SecondaryBus] = TRUE;
                     Parent[Function->SecondaryBus] = Bus;
                     Queue[Tail++] = Function->SecondaryBus;
@@ -202,4 +236,13 @@ PciEnumerateBus(const PCI_CONFIG_ACCESS *Access, UCHAR RootBus, PPCI_SCAN_RESULT
         }
     }
     return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL. */
+NTSTATUS
+PciEnumerateBus(const PCI_CONFIG_ACCESS *Access, UCHAR RootBus, PPCI_SCAN_RESULT Result)
+{
+    PCI_SCAN_REQUEST Request = {.Bus = RootBus, .ParentBus = RootBus, .FollowBridges = TRUE};
+
+    return PciScan(Access, &Request, Result);
 }

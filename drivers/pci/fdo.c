@@ -2,18 +2,18 @@
  * drivers/pci/fdo.c - the root bus's children: scanning, one PDO per
  * function, and the BusRelations answer.
  *
- * A function keeps its PDO across scans: a scan that finds the same
- * vendor, device and class at the same bus, device and function number
- * finds the same PDO (its record is refreshed). A PDO whose function is no
- * longer there is marked absent and left out of BusRelations; the PnP
- * manager then surprise-removes it and sends REMOVE_DEVICE, which deletes
- * it (pdo.c). A function that comes back later gets a new PDO, as on
- * Windows.
+ * A function keeps its PDO across scans: a scan that finds the same vendor
+ * and device ID at the same bus, device and function number finds the same
+ * PDO. Such a known function is identified from its header only and its
+ * record is kept as first found: sizing a BAR means writing all ones to it,
+ * and doing that under a started function's driver would move the
+ * function's registers away while the driver uses them. Only functions
+ * found for the first time are sized (with their decoding off, bar.c).
  *
- * FIXME: a scan sizes every function's BARs with decoding off for a few
- * register accesses, started ones included. Only the root bus's FDO scans,
- * at its start and when asked to re-enumerate; a scan that reads the
- * identity of started functions without sizing them would be safer.
+ * A PDO whose function is no longer there is marked absent and left out of
+ * BusRelations; the PnP manager then surprise-removes it and sends
+ * REMOVE_DEVICE, which deletes it (pdo.c). A function that comes back
+ * later gets a new PDO, as on Windows.
  */
 #include "pcibus.h"
 
@@ -29,13 +29,19 @@ PciFindChild(PPCI_FDO_EXTENSION Fdo, const PCI_FUNCTION *Function)
 
         if (Child->Present && Known->Bus == Function->Bus &&
             Known->Device == Function->Device && Known->Function == Function->Function &&
-            Known->VendorId == Function->VendorId && Known->DeviceId == Function->DeviceId &&
-            Known->BaseClass == Function->BaseClass && Known->SubClass == Function->SubClass &&
-            Known->ProgIf == Function->ProgIf) {
+            Known->VendorId == Function->VendorId && Known->DeviceId == Function->DeviceId) {
             return Child;
         }
     }
     return NULL;
+}
+
+/* PASSIVE_LEVEL, PnP IRPs serialized: PciScan's question, whether a
+ * function already has a PDO (and so must not be sized again). */
+static BOOLEAN
+PciFdoKnowsFunction(PVOID Context, const PCI_FUNCTION *Identity)
+{
+    return PciFindChild(Context, Identity) != NULL;
 }
 
 /* PASSIVE_LEVEL. A PDO for a function found for the first time. */
@@ -77,13 +83,16 @@ PciCreateChild(PPCI_FDO_EXTENSION Fdo, const PCI_FUNCTION *Function)
 NTSTATUS
 PciFdoScanBus(PPCI_FDO_EXTENSION Fdo)
 {
+    PCI_SCAN_REQUEST Request = {.Bus = Fdo->RootBus, .ParentBus = Fdo->RootBus,
+                                .FollowBridges = TRUE, .Known = PciFdoKnowsFunction,
+                                .Context = Fdo};
     PCI_SCAN_RESULT Result;
     PPCI_FUNCTION Function;
     PLIST_ENTRY Link;
     ULONG New = 0, Gone = 0;
     NTSTATUS Status;
 
-    Status = PciEnumerateBus(&Fdo->Access, Fdo->RootBus, &Result);
+    Status = PciScan(&Fdo->Access, &Request, &Result);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PCI: scanning root bus %u failed: 0x%08x\n", Fdo->RootBus, (ULONG)Status);
         return Status;
@@ -93,12 +102,14 @@ PciFdoScanBus(PPCI_FDO_EXTENSION Fdo)
         CONTAINING_RECORD(Link, PCI_PDO_EXTENSION, Link)->Seen = FALSE;
     }
     for (Function = Result.Functions; Function != NULL; Function = Function->Next) {
-        PPCI_PDO_EXTENSION Child = PciFindChild(Fdo, Function);
+        PPCI_PDO_EXTENSION Child = Function->Known ? PciFindChild(Fdo, Function) : NULL;
 
         if (Child != NULL) {
-            Child->Function = *Function;
-            Child->Function.Next = NULL;
-            Child->Seen = TRUE;
+            Child->Seen = TRUE;         /* its record stays as first found */
+        } else if (Function->Known) {
+            /* PciScan asked about it a moment ago: cannot happen. */
+            DbgPrint("PCI %02x:%02x.%x: known to the scan but has no PDO; ignored\n",
+                     PCI_FUNCTION_NAME_ARGS(Function));
         } else if (NT_SUCCESS(PciCreateChild(Fdo, Function))) {
             New++;
         }
@@ -114,8 +125,14 @@ PciFdoScanBus(PPCI_FDO_EXTENSION Fdo)
             Gone++;
         }
     }
-    DbgPrint("PCI: root bus %u: %u function(s) on %u bus(es), %u new, %u gone\n", Fdo->RootBus,
-             Result.FunctionCount, Result.BusCount, New, Gone);
+    Fdo->LastScan.Functions = Result.FunctionCount;
+    Fdo->LastScan.New = New;
+    Fdo->LastScan.Known = Result.KnownCount;
+    Fdo->LastScan.Gone = Gone;
+    Fdo->ScanCount++;
+    DbgPrint("PCI: root bus %u: %u function(s) on %u bus(es), %u new (sized), %u known "
+             "(not sized again), %u gone\n", Fdo->RootBus, Result.FunctionCount,
+             Result.BusCount, New, Result.KnownCount, Gone);
     PciFreeScanResult(&Result);
     return STATUS_SUCCESS;
 }

@@ -134,11 +134,13 @@ typedef struct _PCI_FUNCTION {
     WCHAR LocationText[PCI_MAX_ID_CHARS];
 
     ULONG ProblemCount;         /* oddities reported while reading it */
+    BOOLEAN Known;              /* PciScan's Known said so: header only, nothing sized */
 } PCI_FUNCTION, *PPCI_FUNCTION;
 
 typedef struct _PCI_SCAN_RESULT {
     PPCI_FUNCTION Functions;    /* list through Next; free with PciFreeScanResult */
     ULONG FunctionCount;
+    ULONG KnownCount;           /* of them Known: their BARs were not sized */
     ULONG BusCount;             /* buses scanned */
     ULONG ProblemCount;         /* things reported and skipped */
 } PCI_SCAN_RESULT, *PPCI_SCAN_RESULT;
@@ -147,16 +149,35 @@ typedef struct _PCI_SCAN_RESULT {
 
 /* ---- The core's routines ---- */
 
+/* Asked of each function a scan finds, once its header is read (bus,
+ * device and function number, IDs, class, header type, bridge buses): TRUE
+ * when the caller knows the function already, so that its BARs are not
+ * sized again under its driver's feet. */
+typedef BOOLEAN PCI_KNOWN_FUNCTION(_In_opt_ PVOID Context, _In_ const PCI_FUNCTION *Identity);
+
+typedef struct _PCI_SCAN_REQUEST {
+    UCHAR Bus;                  /* the bus to scan */
+    UCHAR ParentBus;            /* the bus of the bridge above it; = Bus on a root */
+    BOOLEAN FollowBridges;      /* and every bus behind its bridges */
+    PCI_KNOWN_FUNCTION *Known;  /* optional: NULL sizes every function */
+    PVOID Context;              /* for Known */
+} PCI_SCAN_REQUEST, *PPCI_SCAN_REQUEST;
+
 /*
- * Scans RootBus and every bus below it through bridges, as the firmware
- * numbered them. Each function found is read, its BARs sized (decode off
- * meanwhile, then restored) and its capabilities walked. Anything hostile
- * (a bridge pointing back at a scanned bus, a capability loop) is reported
- * with a message naming the function and skipped; the scan is bounded by
- * the 256 buses that exist. PASSIVE_LEVEL; no driver may be using the
- * devices while their BARs are sized. STATUS_INSUFFICIENT_RESOURCES when
- * the pool runs out (nothing is returned then).
+ * Scans Request->Bus (and with FollowBridges every bus below it, as the
+ * firmware numbered them). Each function found is read; unless Known says
+ * the caller knows it, its BARs are sized (decode off meanwhile, then
+ * restored) and its capabilities walked, else its record holds the header
+ * only (Known = TRUE). Anything hostile (a bridge pointing back at a
+ * scanned bus, a capability loop) is reported with a message naming the
+ * function and skipped; the scan is bounded by the 256 buses that exist.
+ * PASSIVE_LEVEL; no driver may be using a function whose BARs are sized.
+ * STATUS_INSUFFICIENT_RESOURCES when the pool runs out (nothing is returned
+ * then).
  */
+NTSTATUS PciScan(_In_ const PCI_CONFIG_ACCESS *Access, _In_ const PCI_SCAN_REQUEST *Request,
+                 _Out_ PPCI_SCAN_RESULT Result);
+/* PciScan of RootBus and every bus below it, sizing every function. */
 NTSTATUS PciEnumerateBus(_In_ const PCI_CONFIG_ACCESS *Access, UCHAR RootBus,
                          _Out_ PPCI_SCAN_RESULT Result);
 VOID PciFreeScanResult(_Inout_ PPCI_SCAN_RESULT Result);
@@ -165,6 +186,13 @@ VOID PciFreeScanResult(_Inout_ PPCI_SCAN_RESULT Result);
  * BARs, capabilities, IDs). FALSE when nothing answers at that address. */
 BOOLEAN PciReadFunction(_In_ const PCI_CONFIG_ACCESS *Access, UCHAR Bus, UCHAR Device,
                         UCHAR FunctionNumber, _Out_ PPCI_FUNCTION Function);
+
+/* Whether a scan may follow Bridge to its secondary bus: not 0, above the
+ * bridge's own bus, and not Taken[] already (256 entries); a subordinate
+ * bus below the secondary one is reported but not fatal. Each refusal is
+ * printed naming the bridge and counted in *Problems. */
+BOOLEAN PciCheckSecondaryBus(_In_ const PCI_FUNCTION *Bridge, _In_reads_(256) const BOOLEAN *Taken,
+                             _Inout_ PULONG Problems);
 
 /* drivers/pci/bar.c: sizes the BARs (and ROM) of a function already
  * identified (HeaderType set). */

@@ -34,6 +34,14 @@ typedef struct _PCI_COMMON_EXTENSION {
     DEVICE_POWER_STATE DevicePowerState;
 } PCI_COMMON_EXTENSION, *PPCI_COMMON_EXTENSION;
 
+/* What the FDO's last scan found (fdo.c); tests read it. */
+typedef struct _PCI_SCAN_STATISTICS {
+    ULONG Functions;            /* found on the bus */
+    ULONG New;                  /* given a PDO, their BARs sized */
+    ULONG Known;                /* had a PDO: identified by header, not sized */
+    ULONG Gone;                 /* had a PDO, no longer there */
+} PCI_SCAN_STATISTICS;
+
 typedef struct _PCI_FDO_EXTENSION {
     PCI_COMMON_EXTENSION Common;
     PDEVICE_OBJECT PhysicalDeviceObject;    /* the root bus's PDO */
@@ -44,6 +52,8 @@ typedef struct _PCI_FDO_EXTENSION {
     BOOLEAN ScanReported;       /* the start's scan went out in BusRelations */
     LIST_ENTRY Children;        /* PCI_PDO_EXTENSION.Link */
     ULONG ChildCount;
+    ULONG ScanCount;
+    PCI_SCAN_STATISTICS LastScan;
 } PCI_FDO_EXTENSION, *PPCI_FDO_EXTENSION;
 
 typedef struct _PCI_PDO_EXTENSION {

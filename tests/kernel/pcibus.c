@@ -13,7 +13,7 @@
 #include "tests/kernel/ktest.h"
 #include "io/pnpp.h"
 #include "hal/pcip.h"
-#include "drivers/pci/pci.h"
+#include "drivers/pci/pcibus.h"
 #include "drivers/serial/serial.h"
 
 #define KT_PCI_MAX_CHILDREN 64
@@ -109,6 +109,21 @@ KtPciFindChild(KT_PCI_CHILD *Children, ULONG Count, const PCI_FUNCTION *Function
         if (Children[Index].Bus == Function->Bus &&
             Children[Index].Address == (((ULONG)Function->Device << 16) | Function->Function)) {
             return Children[Index].Node;
+        }
+    }
+    return NULL;
+}
+
+/* The first node below Root (at any depth) whose compatible IDs hold Id. */
+static PDEVICE_NODE
+KtPciFindNode(PDEVICE_NODE Root, PCWSTR Id)
+{
+    PDEVICE_NODE Node;
+
+    for (Node = Root->Child; Node != NULL && Node->Level > Root->Level;
+         Node = IopNextDeviceNode(Node)) {
+        if (IopMultiSzContains(Node->CompatibleIds, Id)) {
+            return Node;
         }
     }
     return NULL;
@@ -400,4 +415,187 @@ KTEST(PciBusSerialCardInterrupts)
     KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
     KT_ASSERT_EQ(IoStatus.Information, sizeof(Bytes));
     KT_ASSERT(Serial->Uart.Interrupts > Before);
+}
+
+/*
+ * A recording config access: what the bus driver's scan writes, through
+ * the same HAL routines it would use. A BAR sizing shows as writes to
+ * 0x10-0x27 (the BARs) or 0x30/0x38 (the ROM) and to the Command register.
+ */
+static PCI_CONFIG_ACCESS KtPciRealAccess;
+static UCHAR KtPciWatchBus, KtPciWatchDevice, KtPciWatchFunction;
+static ULONG KtPciWrites, KtPciWatchedWrites;
+
+static NTSTATUS
+KtPciRecordRead(PVOID Context, UCHAR Bus, UCHAR Device, UCHAR Function, ULONG Offset,
+                PVOID Buffer, ULONG Length)
+{
+    UNREFERENCED_PARAMETER(Context);
+    return KtPciRealAccess.Read(KtPciRealAccess.Context, Bus, Device, Function, Offset, Buffer,
+                                Length);
+}
+
+static NTSTATUS
+KtPciRecordWrite(PVOID Context, UCHAR Bus, UCHAR Device, UCHAR Function, ULONG Offset,
+                 const VOID *Buffer, ULONG Length)
+{
+    UNREFERENCED_PARAMETER(Context);
+    KtPciWrites++;
+    if (Bus == KtPciWatchBus && Device == KtPciWatchDevice && Function == KtPciWatchFunction) {
+        KtPciWatchedWrites++;
+    }
+    return KtPciRealAccess.Write(KtPciRealAccess.Context, Bus, Device, Function, Offset, Buffer,
+                                 Length);
+}
+
+/* The card's I/O base as the PnP manager gave it to \Driver\Serial. */
+static ULONG
+KtPciCardPorts(PDEVICE_NODE Card)
+{
+    PCM_RESOURCE_LIST List = Card->ResourceListTranslated;
+    ULONG Index;
+
+    for (Index = 0; List != NULL && Index < List->List[0].PartialResourceList.Count; Index++) {
+        PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc =
+            &List->List[0].PartialResourceList.PartialDescriptors[Index];
+
+        if (Desc->Type == CmResourceTypePort && Desc->u.Port.Length >= 8) {
+            return (ULONG)Desc->u.Port.Start.QuadPart;
+        }
+    }
+    return 0;
+}
+
+/* Writes Length bytes through the started card's \DosDevices\COMn; the
+ * final status (STATUS_TIMEOUT after 3 s). */
+static NTSTATUS
+KtPciCardWrite(PDEVICE_NODE Card, ULONG Length, PULONG_PTR Written)
+{
+    static UCHAR Bytes[256];
+    PSERIAL_DEVICE_EXTENSION Serial = Card->PhysicalDeviceObject->AttachedDevice->DeviceExtension;
+    OBJECT_ATTRIBUTES Attributes;
+    IO_STATUS_BLOCK IoStatus = {0};
+    LARGE_INTEGER Timeout;
+    HANDLE File = NULL, Event = NULL;
+    PKEVENT EventObject = NULL;
+    NTSTATUS Status;
+
+    *Written = 0;
+    Status = ZwCreateEvent(&Event, EVENT_ALL_ACCESS, NULL, NotificationEvent, FALSE);
+    if (!NT_SUCCESS(Status)) {
+        return Status;
+    }
+    Status = ObReferenceObjectByHandle(Event, EVENT_MODIFY_STATE, *ExEventObjectType, KernelMode,
+                                       (PVOID *)&EventObject, NULL);
+    if (!NT_SUCCESS(Status)) {
+        ZwClose(Event);
+        return Status;
+    }
+    InitializeObjectAttributes(&Attributes, &Serial->LinkName,
+                               OBJ_CASE_INSENSITIVE | OBJ_KERNEL_HANDLE, NULL, NULL);
+    Status = ZwCreateFile(&File, GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE, &Attributes,
+                          &IoStatus, NULL, 0, 0, FILE_OPEN, 0, NULL, 0);
+    if (NT_SUCCESS(Status)) {
+        RtlFillMemory(Bytes, sizeof(Bytes), 'R');
+        Status = ZwWriteFile(File, Event, NULL, NULL, &IoStatus, Bytes,
+                             Length < sizeof(Bytes) ? Length : sizeof(Bytes), NULL, NULL);
+        if (Status == STATUS_PENDING) {
+            Timeout.QuadPart = -30000000LL;     /* 3 s */
+            Status = KeWaitForSingleObject(EventObject, Executive, KernelMode, FALSE, &Timeout);
+            Status = Status == STATUS_TIMEOUT ? STATUS_TIMEOUT : IoStatus.Status;
+        }
+        *Written = IoStatus.Information;
+        ZwClose(File);                      /* cancels the write if it still waits */
+    }
+    ObDereferenceObject(EventObject);
+    ZwClose(Event);
+    return Status;
+}
+
+/*
+ * A re-scan (IoInvalidateDeviceRelations -> BusRelations) of the bus the
+ * started PCI 16550 is on must identify it by its header and leave its BARs
+ * alone: the scan writes nothing to it (the recording access says so, and
+ * says it would have seen a sizing), the scan's statistics count it as
+ * known, and the card still answers at its ports and moves bytes for
+ * \Driver\Serial afterwards.
+ */
+KTEST(PciBusRescanLeavesKnownBarsAlone)
+{
+    PDEVICE_NODE Root = KtPciRootNode(), Card;
+    PPCI_FDO_EXTENSION Fdo;
+    PPCI_PDO_EXTENSION CardPdo;
+    PCI_SCAN_REQUEST Request = {0};
+    PCI_CONFIG_ACCESS Recorder;
+    PCI_SCAN_RESULT Result;
+    ULONG Scans, Ports;
+    ULONG_PTR Written;
+    UCHAR Saved, Readback;
+
+    KT_ASSERT(Root != NULL);
+    Card = KtPciFindNode(Root, L"PCI\\CC_070002");
+    if (Card == NULL || Card->State != DeviceNodeStarted) {
+        DbgPrint("PCI: no started PCI 16550 on this machine; only the harness's pci boots have "
+                 "one\n");
+        return;
+    }
+    /* The FDO that reported the card: \Driver\Pci above its parent's PDO. */
+    KT_ASSERT(KtPciDriverIs(Card->Parent->PhysicalDeviceObject->AttachedDevice, L"\\Driver\\Pci"));
+    Fdo = Card->Parent->PhysicalDeviceObject->AttachedDevice->DeviceExtension;
+    CardPdo = Card->PhysicalDeviceObject->DeviceExtension;
+    KT_ASSERT(Fdo->Common.IsFdo && !CardPdo->Common.IsFdo && CardPdo->Parent == Fdo);
+    Ports = KtPciCardPorts(Card);
+    KT_ASSERT(Ports != 0);
+
+    KtPciRealAccess = Fdo->Access;
+    Recorder = KtPciRealAccess;
+    Recorder.Read = KtPciRecordRead;
+    Recorder.Write = KtPciRecordWrite;
+    KtPciWatchBus = CardPdo->Function.Bus;
+    KtPciWatchDevice = CardPdo->Function.Device;
+    KtPciWatchFunction = CardPdo->Function.Function;
+    KtPciWrites = KtPciWatchedWrites = 0;
+
+    /* The bus driver's re-scan, through the recorder. */
+    IopAcquirePnpTreeLock();
+    Fdo->Access = Recorder;
+    Scans = Fdo->ScanCount;
+    IopReleasePnpTreeLock();
+    IoInvalidateDeviceRelations(Card->Parent->PhysicalDeviceObject, BusRelations);
+    IopWaitForPnpIdle();
+    IopAcquirePnpTreeLock();
+    Fdo->Access = KtPciRealAccess;
+    IopReleasePnpTreeLock();
+    DbgPrint("PCI: re-scan of bus %u: %u function(s), %u new, %u known, %u gone; %u config "
+             "write(s), %u to the card\n", KtPciWatchBus, Fdo->LastScan.Functions,
+             Fdo->LastScan.New, Fdo->LastScan.Known, Fdo->LastScan.Gone, KtPciWrites,
+             KtPciWatchedWrites);
+    KT_ASSERT_EQ(Fdo->ScanCount, Scans + 1);
+    KT_ASSERT_EQ(KtPciWatchedWrites, 0);
+    KT_ASSERT_EQ(KtPciWrites, 0);
+    KT_ASSERT(Fdo->LastScan.Known >= 1);
+    KT_ASSERT_EQ(Fdo->LastScan.Known, Fdo->LastScan.Functions);
+    KT_ASSERT_EQ(Fdo->LastScan.New, 0);
+    KT_ASSERT_EQ(Fdo->LastScan.Gone, 0);
+    KT_ASSERT(CardPdo->Present && CardPdo->Started);
+    KT_ASSERT_EQ(Card->State, DeviceNodeStarted);
+
+    /* The recorder sees a sizing when there is one: the same bus scanned by
+     * the core with nothing known sizes the (idle) card's BAR0. */
+    Request.Bus = KtPciWatchBus;
+    Request.ParentBus = CardPdo->Function.ParentBus;
+    KtPciWrites = KtPciWatchedWrites = 0;
+    KT_ASSERT_STATUS(PciScan(&Recorder, &Request, &Result), STATUS_SUCCESS);
+    PciFreeScanResult(&Result);
+    KT_ASSERT(KtPciWatchedWrites >= 2);
+
+    /* The card is where its driver left it: its scratch register (16550:
+     * offset 7) answers at the assigned ports, and a write goes through. */
+    Saved = READ_PORT_UCHAR((PUCHAR)(ULONG_PTR)(Ports + 7));
+    WRITE_PORT_UCHAR((PUCHAR)(ULONG_PTR)(Ports + 7), 0x5A);
+    Readback = READ_PORT_UCHAR((PUCHAR)(ULONG_PTR)(Ports + 7));
+    WRITE_PORT_UCHAR((PUCHAR)(ULONG_PTR)(Ports + 7), Saved);
+    KT_ASSERT_EQ(Readback, 0x5A);
+    KT_ASSERT_STATUS(KtPciCardWrite(Card, 256, &Written), STATUS_SUCCESS);
+    KT_ASSERT_EQ(Written, 256);
 }
