@@ -65,7 +65,9 @@ include io/io.mk
 # Built-in drivers. Each drivers/<x>/driver.mk (drivers/samples/<x>/ too)
 # has two lines, DRIVER_NAME := Xxx and DRIVER_SRCS += its sources, and a
 # PnP driver a third, DRIVER_IDS := the hardware/compatible IDs it serves
-# (DRIVER_UPPER_FILTER_IDS / DRIVER_LOWER_FILTER_IDS for filters). All
+# (DRIVER_UPPER_FILTER_IDS / DRIVER_LOWER_FILTER_IDS for filters), and
+# one that handles message-signaled interrupts says DRIVER_MSI_SUPPORTED := 1
+# (its devices may then get MSI/MSI-X resources; Windows' INF MSISupported). All
 # drivers link into the kernel, so each source of driver Xxx is compiled
 # with -DDriverEntry=XxxDriverEntry (the source still says DriverEntry), and
 # $(BUILD)/drivers.gen.c lists {L"Xxx", XxxDriverEntry} for the I/O manager.
@@ -76,6 +78,7 @@ DRIVER_NAME :=
 DRIVER_IDS :=
 DRIVER_UPPER_FILTER_IDS :=
 DRIVER_LOWER_FILTER_IDS :=
+DRIVER_MSI_SUPPORTED :=
 DRIVER_SRCS_SAVED := $$(DRIVER_SRCS)
 DRIVER_SRCS :=
 include $(1)
@@ -83,6 +86,8 @@ DRIVER_NAMES += $$(DRIVER_NAME)
 DRIVER_IDS_$$(DRIVER_NAME) := $$(DRIVER_IDS)
 DRIVER_UPPER_FILTER_IDS_$$(DRIVER_NAME) := $$(DRIVER_UPPER_FILTER_IDS)
 DRIVER_LOWER_FILTER_IDS_$$(DRIVER_NAME) := $$(DRIVER_LOWER_FILTER_IDS)
+$$(if $$(filter-out 1,$$(DRIVER_MSI_SUPPORTED)),$$(error $(1): DRIVER_MSI_SUPPORTED is '$$(DRIVER_MSI_SUPPORTED)'; it is 1 or not set))
+DRIVER_MSI_SUPPORTED_$$(DRIVER_NAME) := $$(if $$(DRIVER_MSI_SUPPORTED),TRUE,FALSE)
 $$(patsubst %,$(BUILD)/%.o,$$(DRIVER_SRCS)): DRIVER_ENTRY := $$(DRIVER_NAME)DriverEntry
 DRIVER_SRCS := $$(DRIVER_SRCS_SAVED) $$(DRIVER_SRCS)
 endef
@@ -140,8 +145,8 @@ $(BUILD)/drivers.gen.c: FORCE
 	    printf '%s\n' 'static const PCWSTR $(n)_$(l)[] = {' \
 	      $(foreach id,$(DRIVER_$(l)_$(n)),'    L"$(subst \,\\,$(id))",') '    NULL};';)) \
 	  echo 'const IOP_BUILTIN_DRIVER IopBuiltinDrivers[] = {'; \
-	  $(foreach n,$(DRIVER_NAMES),echo '    {L"$(n)", $(n)DriverEntry, $(n)_IDS, $(n)_UPPER_FILTER_IDS, $(n)_LOWER_FILTER_IDS},';) \
-	  echo '    {NULL, NULL, NULL, NULL, NULL},'; echo '};'; } > $@.tmp
+	  $(foreach n,$(DRIVER_NAMES),echo '    {L"$(n)", $(n)DriverEntry, $(n)_IDS, $(n)_UPPER_FILTER_IDS, $(n)_LOWER_FILTER_IDS, $(DRIVER_MSI_SUPPORTED_$(n))},';) \
+	  echo '    {NULL, NULL, NULL, NULL, NULL, FALSE},'; echo '};'; } > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || { echo "  GEN     $@"; mv $@.tmp $@; }
 
 $(BUILD)/drivers.gen.o: $(BUILD)/drivers.gen.c

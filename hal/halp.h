@@ -152,6 +152,19 @@ ULONG HalpAllocateMessageVectors(_Inout_ PHAL_VECTOR_MAP Map, ULONG Count);
 NTSTATUS HalpFreeMessageVectors(_Inout_ PHAL_VECTOR_MAP Map, ULONG FirstVector, ULONG Count);
 
 extern HAL_VECTOR_MAP HalpVectorMap;
+extern KSPIN_LOCK HalpVectorMapLock;    /* hal/irqroute.c: guards HalpVectorMap */
+
+/* Message vectors for the PnP manager (hal/msiroute.c), taken under
+ * HalpVectorMapLock. HalpAssignMessageVectors gives a block of Count
+ * vectors (1, 2, 4, 8 or 16) and sets the DIRQL they arrive at and the
+ * processors they may target; 0 when no such block is left.
+ * HalpReleaseMessageVectors gives the block back (STATUS_INVALID_PARAMETER,
+ * with a message, when it is not one). IRQL <= DISPATCH_LEVEL. */
+ULONG HalpAssignMessageVectors(ULONG Count, _Out_ PKIRQL Irql, _Out_ PKAFFINITY Affinity);
+NTSTATUS HalpReleaseMessageVectors(ULONG FirstVector, ULONG Count);
+/* TRUE when Vector is handed out (a line's or a message block's); any IRQL.
+ * What tests look at to see that a stopped device gave its vectors back. */
+BOOLEAN HalpIsVectorInUse(ULONG Vector);
 
 /* Called by the interrupt-object code (kernel/ke/interrupt.c) when the first
  * KINTERRUPT connects to Vector and when the last one disconnects: programs

@@ -20,7 +20,7 @@
 #include "kernel/ke/ki.h"
 
 HAL_VECTOR_MAP HalpVectorMap;
-static KSPIN_LOCK HalpVectorMapLock;
+KSPIN_LOCK HalpVectorMapLock;            /* also taken by hal/msiroute.c */
 
 /* IRQL <= DISPATCH_LEVEL. */
 ULONG NTAPI

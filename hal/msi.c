@@ -14,7 +14,8 @@
  * The PCI side (where the device keeps the pair) is PCI Local Bus 3.0,
  * 6.8.1 (MSI capability) and 6.8.2 (MSI-X table: address low, address high,
  * data, vector control with bit 0 = masked). Pure logic, host-tested in
- * tests/host/msi.c; the PCI driver will write what these compose.
+ * tests/host/msi.c; bus drivers get them through HalComposeMessageInterrupt
+ * (hal/msiroute.c).
  */
 #include "hal/halp.h"
 

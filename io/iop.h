@@ -76,6 +76,7 @@ typedef struct _IOP_BUILTIN_DRIVER {
     const PCWSTR *Ids;
     const PCWSTR *UpperFilterIds;
     const PCWSTR *LowerFilterIds;
+    BOOLEAN MessageSignaled;            /* driver.mk's DRIVER_MSI_SUPPORTED := 1 */
 } IOP_BUILTIN_DRIVER;
 
 extern const IOP_BUILTIN_DRIVER IopBuiltinDrivers[];   /* ends with { NULL, NULL } */

@@ -7,6 +7,9 @@
  *     hardware IDs: Root\*PNP0501 *PNP0501   compatible IDs: *PNP0500
  *     resources: I/O 0x2F8-0x2FF; IRQ 3 edge -> vector 0x43 IRQL 4 affinity 0x1
  *
+ * and a message-signaled interrupt (MSI, or one MSI-X descriptor) as
+ * "MSI 1 message(s) -> vector 0xB1 IRQL 11".
+ *
  * Printed at boot when the command line says "devtree"; tests read the
  * same text through IopFormatDeviceTree.
  */
@@ -64,6 +67,15 @@ IopAppendResources(IOP_TEXT *Text, PCM_RESOURCE_LIST Raw, PCM_RESOURCE_LIST Tran
                       (ULONGLONG)D->u.Generic.Start.QuadPart + D->u.Generic.Length - 1);
             break;
         case CmResourceTypeInterrupt:
+            if ((D->Flags & CM_RESOURCE_INTERRUPT_MESSAGE) != 0) {
+                IopAppend(Text, "MSI %u message(s)", D->u.MessageInterrupt.Raw.MessageCount);
+                if (T != NULL) {
+                    IopAppend(Text, " -> vector 0x%X IRQL %u",
+                              T->u.MessageInterrupt.Translated.Vector,
+                              T->u.MessageInterrupt.Translated.Level);
+                }
+                break;
+            }
             IopAppend(Text, "%s %u %s", Raw->List[0].InterfaceType == Isa ? "IRQ" : "GSI",
                       D->u.Interrupt.Level,
                       (D->Flags & CM_RESOURCE_INTERRUPT_LATCHED) != 0 ? "edge" : "level");

@@ -43,6 +43,7 @@ IopInitializeDriverServices(VOID)
         IopBuiltinServices[Index].Ids = Entry->Ids;
         IopBuiltinServices[Index].UpperFilterIds = Entry->UpperFilterIds;
         IopBuiltinServices[Index].LowerFilterIds = Entry->LowerFilterIds;
+        IopBuiltinServices[Index].MessageSignaled = Entry->MessageSignaled;
         InsertTailList(&IopDriverServices, &IopBuiltinServices[Index].Link);
     }
 }

@@ -118,6 +118,11 @@ typedef struct _IOP_DRIVER_SERVICE {
     const PCWSTR *Ids;                  /* served as function driver */
     const PCWSTR *UpperFilterIds;       /* attached above the function driver */
     const PCWSTR *LowerFilterIds;       /* attached between it and the PDO */
+    /* The driver handles message-signaled interrupts: only then may its
+     * devices get a requirements alternative with message descriptors
+     * (driver.mk's DRIVER_MSI_SUPPORTED := 1; on Windows MSISupported = 1
+     * under the INF's Interrupt Management\MessageSignaledInterruptProperties). */
+    BOOLEAN MessageSignaled;
     PDRIVER_OBJECT DriverObject;        /* once loaded */
     NTSTATUS LoadStatus;                /* a failed DriverEntry is not retried */
 } IOP_DRIVER_SERVICE, *PIOP_DRIVER_SERVICE;
@@ -192,17 +197,42 @@ PIOP_DRIVER_SERVICE IopMatchFunctionDriver(_In_ PDEVICE_NODE Node);
  * upper filters. Initialized -> DriversAdded, or a problem. */
 NTSTATUS IopAddDriversToNode(_In_ PDEVICE_NODE Node);
 
-/* ---- Resources (io/pnpres.c) ---- */
+/* ---- Resources (io/pnpres.c: which ones; io/pnpreslist.c: the lists) ---- */
 
-/* Raw list from the boot configuration, else from the requirements'
- * preferred values; NULL (STATUS_SUCCESS) when the device needs nothing. */
-NTSTATUS IopBuildRawResources(_In_ PDEVICE_NODE Node, _Out_ PCM_RESOURCE_LIST *Raw);
+/* The alternative list after Alternative in a requirements list: they
+ * follow each other, each as long as its descriptors. */
+FORCEINLINE const IO_RESOURCE_LIST *
+IopNextAlternative(const IO_RESOURCE_LIST *Alternative)
+{
+    return (const IO_RESOURCE_LIST *)((const UCHAR *)Alternative +
+                                      FIELD_OFFSET(IO_RESOURCE_LIST, Descriptors) +
+                                      Alternative->Count * sizeof(IO_RESOURCE_DESCRIPTOR));
+}
+
+/* TRUE when the alternative holds a message-signaled interrupt. */
+BOOLEAN IopAlternativeHasMessages(_In_ const IO_RESOURCE_LIST *Alternative);
+/* A copy of Node's boot configuration; NULL (STATUS_SUCCESS) when none. */
+NTSTATUS IopCopyBootResources(_In_ PDEVICE_NODE Node, _Out_ PCM_RESOURCE_LIST *Raw);
+/* The raw list for one alternative of Node's requirements: each value the
+ * boot configuration's where it fits, else the descriptor's minimum; one
+ * raw descriptor per message descriptor (MessageCount = its range, at most
+ * 16). WithoutMessages leaves the message descriptors out. NULL
+ * (STATUS_SUCCESS) when nothing is left. */
+NTSTATUS IopBuildRawResources(_In_ PDEVICE_NODE Node, _In_ const IO_RESOURCE_LIST *Alternative,
+                              BOOLEAN WithoutMessages, _Out_ PCM_RESOURCE_LIST *Raw);
 /* Translated list: ports and memory as they are, line interrupts through
- * HalGetInterruptVector. */
+ * HalGetInterruptVector, message interrupts a block of vectors each from
+ * the HAL (give them back with IopReleaseMessageVectors). */
 NTSTATUS IopTranslateResources(_In_ PCM_RESOURCE_LIST Raw, _Out_ PCM_RESOURCE_LIST *Translated);
-/* Both lists assigned to Node, after a conflict check against every other
- * node's; the conflict is printed naming both devices. */
+/* Gives the HAL back the vector blocks of Translated's message
+ * descriptors; Raw is the list it was translated from. */
+VOID IopReleaseMessageVectors(_In_opt_ const CM_RESOURCE_LIST *Raw,
+                              _In_opt_ PCM_RESOURCE_LIST Translated);
+/* Both lists assigned to Node: the first alternative that can be had,
+ * after a conflict check against every other node's (a conflict is
+ * printed naming both devices); problem 12 when none can. */
 NTSTATUS IopAssignResources(_In_ PDEVICE_NODE Node);
+/* Frees both lists and gives their message vectors back. */
 VOID IopReleaseResources(_In_ PDEVICE_NODE Node);
 ULONG IopResourceListBytes(_In_opt_ const CM_RESOURCE_LIST *List);
 

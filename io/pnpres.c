@@ -1,178 +1,32 @@
 /*
- * io/pnpres.c - the resources a device is started with.
+ * io/pnpres.c - which resources a device is started with.
  *
  * Kestrel does not rebalance: it keeps what the firmware (or the bus)
- * assigned. The raw list is the device's boot configuration
- * (IRP_MN_QUERY_RESOURCES); a device without one gets the preferred value
- * of each requirement (IRP_MN_QUERY_RESOURCE_REQUIREMENTS: the first list,
- * and in it each descriptor that is not an alternative to the one before).
- * The translated list is what the processor sees: on x86 I/O ports and
- * memory are the same on both sides, and a line interrupt becomes the
- * vector, DIRQL and affinity HalGetInterruptVector gives for its bus's
- * line (an ISA IRQ through the MADT's overrides, a PCI GSI as it is).
+ * assigned. A device that reports requirements
+ * (IRP_MN_QUERY_RESOURCE_REQUIREMENTS) gets the first of its alternative
+ * lists that can be had, each value taken from the boot configuration where
+ * it fits (io/pnpreslist.c builds the lists); a device without requirements
+ * gets its boot configuration (IRP_MN_QUERY_RESOURCES) as it is.
+ *
+ * An alternative with message-signaled interrupts is for a function driver
+ * that said it handles them (IOP_DRIVER_SERVICE.MessageSignaled, from
+ * driver.mk's DRIVER_MSI_SUPPORTED; Windows reads MSISupported from the
+ * INF): the PCI bus offers the messages first and the line second, so such
+ * a driver gets messages and any other the line. A function whose only
+ * alternative has messages starts without an interrupt when its driver
+ * does not handle them, as it would on Windows, where the bus would not
+ * have offered them. An alternative that cannot be had - a conflict, a
+ * line the HAL cannot route, no block of vectors left for the messages -
+ * gives way to the next, with a message saying why.
+ *
  * Before a list is assigned it is checked against every other device's:
  * overlapping ports or memory, or an interrupt line used twice where
  * either side is exclusive, is a conflict printed with both devices' names.
+ * Messages never conflict: each device gets vectors of its own. The
+ * message vectors go back to the HAL whenever the device's resources are
+ * released: stop, removal, surprise removal, a failed start.
  */
 #include "io/pnpp.h"
-
-/* Both lists here are one CM_FULL_RESOURCE_DESCRIPTOR (Kestrel's buses
- * report one), of Count descriptors. */
-static PCM_RESOURCE_LIST
-IopAllocateResourceList(INTERFACE_TYPE Interface, ULONG Bus, ULONG Count)
-{
-    PCM_RESOURCE_LIST List;
-    SIZE_T Bytes = FIELD_OFFSET(CM_RESOURCE_LIST, List[0].PartialResourceList.PartialDescriptors) +
-                   (SIZE_T)Count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
-
-    List = ExAllocatePoolZero(NonPagedPoolNx, Bytes, IOP_PNP_TAG);
-    if (List != NULL) {
-        List->Count = 1;
-        List->List[0].InterfaceType = Interface;
-        List->List[0].BusNumber = Bus;
-        List->List[0].PartialResourceList.Version = 1;
-        List->List[0].PartialResourceList.Revision = 1;
-        List->List[0].PartialResourceList.Count = Count;
-    }
-    return List;
-}
-
-ULONG
-IopResourceListBytes(const CM_RESOURCE_LIST *List)
-{
-    const CM_FULL_RESOURCE_DESCRIPTOR *Full;
-    ULONG Index, Bytes;
-
-    if (List == NULL) {
-        return 0;
-    }
-    Bytes = FIELD_OFFSET(CM_RESOURCE_LIST, List);
-    Full = &List->List[0];
-    for (Index = 0; Index < List->Count; Index++) {
-        ULONG One = FIELD_OFFSET(CM_FULL_RESOURCE_DESCRIPTOR, PartialResourceList.PartialDescriptors) +
-                    Full->PartialResourceList.Count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
-        Bytes += One;
-        Full = (const CM_FULL_RESOURCE_DESCRIPTOR *)((const UCHAR *)Full + One);
-    }
-    return Bytes;
-}
-
-/* PASSIVE_LEVEL. */
-NTSTATUS
-IopBuildRawResources(PDEVICE_NODE Node, PCM_RESOURCE_LIST *Raw)
-{
-    PIO_RESOURCE_REQUIREMENTS_LIST Requirements = Node->ResourceRequirements;
-    PCM_PARTIAL_RESOURCE_DESCRIPTOR Out;
-    PIO_RESOURCE_DESCRIPTOR In;
-    PIO_RESOURCE_LIST First;
-    PCM_RESOURCE_LIST List;
-    ULONG Index, Count = 0;
-
-    *Raw = NULL;
-    if (Node->BootResources != NULL && Node->BootResources->Count != 0) {
-        ULONG Bytes = IopResourceListBytes(Node->BootResources);
-
-        List = ExAllocatePoolWithTag(NonPagedPoolNx, Bytes, IOP_PNP_TAG);
-        if (List == NULL) {
-            return STATUS_INSUFFICIENT_RESOURCES;
-        }
-        RtlCopyMemory(List, Node->BootResources, Bytes);
-        *Raw = List;
-        return STATUS_SUCCESS;
-    }
-    if (Requirements == NULL || Requirements->AlternativeLists == 0 ||
-        Requirements->List[0].Count == 0) {
-        return STATUS_SUCCESS;
-    }
-    /* Through a pointer: the arrays are declared [1], and indexing them
-     * from Requirements->List[0] would let the compiler assume one element. */
-    First = &Requirements->List[0];
-    for (Index = 0; Index < First->Count; Index++) {
-        Count += (First->Descriptors[Index].Option & IO_RESOURCE_ALTERNATIVE) == 0;
-    }
-    List = IopAllocateResourceList(Requirements->InterfaceType, Requirements->BusNumber, Count);
-    if (List == NULL) {
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    Out = List->List[0].PartialResourceList.PartialDescriptors;
-    for (Index = 0; Index < First->Count; Index++) {
-        In = &First->Descriptors[Index];
-        if ((In->Option & IO_RESOURCE_ALTERNATIVE) != 0) {
-            continue;
-        }
-        Out->Type = In->Type;
-        Out->ShareDisposition = In->ShareDisposition;
-        Out->Flags = In->Flags;
-        switch (In->Type) {
-        case CmResourceTypePort:
-        case CmResourceTypeMemory:
-            Out->u.Generic.Start = In->u.Generic.MinimumAddress;
-            Out->u.Generic.Length = In->u.Generic.Length;
-            break;
-        case CmResourceTypeInterrupt:
-            Out->u.Interrupt.Level = (USHORT)In->u.Interrupt.MinimumVector;
-            Out->u.Interrupt.Vector = In->u.Interrupt.MinimumVector;
-            Out->u.Interrupt.Affinity = (KAFFINITY)-1;
-            break;
-        case CmResourceTypeBusNumber:
-            Out->u.BusNumber.Start = In->u.BusNumber.MinBusNumber;
-            Out->u.BusNumber.Length = In->u.BusNumber.Length;
-            break;
-        default:
-            RtlCopyMemory(&Out->u, &In->u, sizeof(Out->u));
-            break;
-        }
-        Out++;
-    }
-    *Raw = List;
-    return STATUS_SUCCESS;
-}
-
-/* PASSIVE_LEVEL. */
-NTSTATUS
-IopTranslateResources(PCM_RESOURCE_LIST Raw, PCM_RESOURCE_LIST *Translated)
-{
-    PCM_FULL_RESOURCE_DESCRIPTOR Full;
-    PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc;
-    ULONG Bytes = IopResourceListBytes(Raw), List, Index, Vector;
-    PCM_RESOURCE_LIST Result;
-    KAFFINITY Affinity;
-    KIRQL Irql;
-
-    *Translated = NULL;
-    Result = ExAllocatePoolWithTag(NonPagedPoolNx, Bytes, IOP_PNP_TAG);
-    if (Result == NULL) {
-        return STATUS_INSUFFICIENT_RESOURCES;
-    }
-    RtlCopyMemory(Result, Raw, Bytes);
-    Full = &Result->List[0];
-    for (List = 0; List < Result->Count; List++) {
-        for (Index = 0; Index < Full->PartialResourceList.Count; Index++) {
-            Desc = &Full->PartialResourceList.PartialDescriptors[Index];
-            if (Desc->Type != CmResourceTypeInterrupt ||
-                (Desc->Flags & CM_RESOURCE_INTERRUPT_MESSAGE) != 0) {
-                /* Message-signalled interrupts are translated by the bus
-                 * driver that programs them (the PCI driver, later). */
-                continue;
-            }
-            Vector = HalGetInterruptVector(Full->InterfaceType, Full->BusNumber,
-                                           Desc->u.Interrupt.Level, Desc->u.Interrupt.Vector,
-                                           &Irql, &Affinity);
-            if (Vector == 0) {
-                DbgPrint("PnP: interrupt line %u of interface type %d cannot be translated\n",
-                         Desc->u.Interrupt.Level, (int)Full->InterfaceType);
-                ExFreePoolWithTag(Result, IOP_PNP_TAG);
-                return STATUS_CONFLICTING_ADDRESSES;
-            }
-            Desc->u.Interrupt.Level = Irql;
-            Desc->u.Interrupt.Vector = Vector;
-            Desc->u.Interrupt.Affinity = Affinity;
-        }
-        Full = (PCM_FULL_RESOURCE_DESCRIPTOR)&Full->PartialResourceList.PartialDescriptors[Index];
-    }
-    *Translated = Result;
-    return STATUS_SUCCESS;
-}
 
 /* Runs Body for each partial descriptor DescVar of a list, FullVar being
  * the full descriptor (interface, bus) it belongs to. */
@@ -261,27 +115,24 @@ IopFindConflict(PDEVICE_NODE Node, PCM_RESOURCE_LIST Raw)
     return Found;
 }
 
-/* PASSIVE_LEVEL, tree lock held. */
-NTSTATUS
-IopAssignResources(PDEVICE_NODE Node)
+/* PASSIVE_LEVEL, tree lock held. Raw (consumed) checked and translated
+ * and, when both succeed, assigned to Node. NULL is nothing to assign. */
+static NTSTATUS
+IopTryResources(PDEVICE_NODE Node, PCM_RESOURCE_LIST Raw)
 {
-    PCM_RESOURCE_LIST Raw, Translated = NULL;
+    PCM_RESOURCE_LIST Translated;
     NTSTATUS Status;
 
-    IopReleaseResources(Node);
-    Status = IopBuildRawResources(Node, &Raw);
-    if (!NT_SUCCESS(Status) || Raw == NULL) {
-        return Status;
+    if (Raw == NULL) {
+        return STATUS_SUCCESS;
     }
     if (IopFindConflict(Node, Raw)) {
         ExFreePoolWithTag(Raw, IOP_PNP_TAG);
-        IopSetNodeProblem(Node, CM_PROB_NORMAL_CONFLICT, STATUS_CONFLICTING_ADDRESSES);
         return STATUS_CONFLICTING_ADDRESSES;
     }
     Status = IopTranslateResources(Raw, &Translated);
     if (!NT_SUCCESS(Status)) {
         ExFreePoolWithTag(Raw, IOP_PNP_TAG);
-        IopSetNodeProblem(Node, CM_PROB_NORMAL_CONFLICT, Status);
         return Status;
     }
     Node->ResourceList = Raw;
@@ -289,10 +140,111 @@ IopAssignResources(PDEVICE_NODE Node)
     return STATUS_SUCCESS;
 }
 
+/* PASSIVE_LEVEL, tree lock held. One alternative of Node's requirements. */
+static NTSTATUS
+IopTryAlternative(PDEVICE_NODE Node, const IO_RESOURCE_LIST *Alternative,
+                  BOOLEAN WithoutMessages)
+{
+    PCM_RESOURCE_LIST Raw;
+    NTSTATUS Status = IopBuildRawResources(Node, Alternative, WithoutMessages, &Raw);
+
+    return NT_SUCCESS(Status) ? IopTryResources(Node, Raw) : Status;
+}
+
+/* The alternative lists of Requirements that lie inside its ListSize (a
+ * bus driver's mistake is reported, and the lists after it ignored). */
+static ULONG
+IopCountAlternatives(PDEVICE_NODE Node, const IO_RESOURCE_REQUIREMENTS_LIST *Requirements)
+{
+    const UCHAR *End = (const UCHAR *)Requirements + Requirements->ListSize;
+    const IO_RESOURCE_LIST *Alternative = Requirements->List;
+    ULONG Index;
+
+    for (Index = 0; Index < Requirements->AlternativeLists; Index++) {
+        const UCHAR *Descriptors = (const UCHAR *)Alternative->Descriptors;
+
+        if (Descriptors > End ||
+            (SIZE_T)(End - Descriptors) / sizeof(IO_RESOURCE_DESCRIPTOR) < Alternative->Count) {
+            DbgPrint("PnP: %wZ: alternative %u of its resource requirements runs past the "
+                     "list's %u bytes (ListSize); it and the ones after it are ignored\n",
+                     &Node->InstancePath, Index + 1, Requirements->ListSize);
+            break;
+        }
+        Alternative = IopNextAlternative(Alternative);
+    }
+    return Index;
+}
+
+/* PASSIVE_LEVEL, tree lock held. */
+NTSTATUS
+IopAssignResources(PDEVICE_NODE Node)
+{
+    PIO_RESOURCE_REQUIREMENTS_LIST Requirements = Node->ResourceRequirements;
+    BOOLEAN Messages = Node->Service != NULL && Node->Service->MessageSignaled;
+    const IO_RESOURCE_LIST *Alternative, *Withheld = NULL;
+    NTSTATUS Status = STATUS_SUCCESS, FirstFailure = STATUS_SUCCESS;
+    PCM_RESOURCE_LIST Raw;
+    ULONG Count, Index;
+
+    IopReleaseResources(Node);
+    Count = Requirements != NULL ? IopCountAlternatives(Node, Requirements) : 0;
+    if (Count == 0) {
+        Status = IopCopyBootResources(Node, &Raw);
+        if (NT_SUCCESS(Status)) {
+            Status = IopTryResources(Node, Raw);
+        }
+        FirstFailure = Status;
+    }
+    Alternative = Count != 0 ? Requirements->List : NULL;
+    for (Index = 0; Index < Count; Index++, Alternative = IopNextAlternative(Alternative)) {
+        if (!Messages && IopAlternativeHasMessages(Alternative)) {
+            if (Withheld == NULL) {
+                Withheld = Alternative;
+            }
+            continue;
+        }
+        Status = IopTryAlternative(Node, Alternative, FALSE);
+        if (NT_SUCCESS(Status)) {
+            if (Withheld != NULL) {
+                DbgPrint("PnP: %wZ: %ws does not handle message-signaled interrupts "
+                         "(DRIVER_MSI_SUPPORTED); it gets alternative %u of the bus's %u\n",
+                         &Node->InstancePath, Node->Service != NULL ? Node->Service->Name
+                                                                    : L"a raw device",
+                         Index + 1, Count);
+            }
+            return STATUS_SUCCESS;
+        }
+        if (NT_SUCCESS(FirstFailure)) {
+            FirstFailure = Status;
+        }
+        DbgPrint("PnP: %wZ: alternative %u of %u of its resource requirements cannot be had "
+                 "(0x%08x)%s\n", &Node->InstancePath, Index + 1, Count, Status,
+                 Index + 1 < Count ? "; trying the next" : "");
+    }
+    if (Withheld != NULL) {
+        DbgPrint("PnP: %wZ: its bus offers only message-signaled interrupts and %ws does not "
+                 "handle them (DRIVER_MSI_SUPPORTED); it starts without an interrupt\n",
+                 &Node->InstancePath, Node->Service != NULL ? Node->Service->Name
+                                                            : L"a raw device");
+        Status = IopTryAlternative(Node, Withheld, TRUE);
+        if (NT_SUCCESS(Status)) {
+            return STATUS_SUCCESS;
+        }
+        if (NT_SUCCESS(FirstFailure)) {
+            FirstFailure = Status;
+        }
+    }
+    if (!NT_SUCCESS(FirstFailure)) {
+        IopSetNodeProblem(Node, CM_PROB_NORMAL_CONFLICT, FirstFailure);
+    }
+    return FirstFailure;
+}
+
 /* PASSIVE_LEVEL, tree lock held. */
 VOID
 IopReleaseResources(PDEVICE_NODE Node)
 {
+    IopReleaseMessageVectors(Node->ResourceList, Node->ResourceListTranslated);
     if (Node->ResourceList != NULL) {
         ExFreePoolWithTag(Node->ResourceList, IOP_PNP_TAG);
         Node->ResourceList = NULL;

@@ -92,4 +92,18 @@ ULONG NTAPI HalGetInterruptVector(_In_ INTERFACE_TYPE InterfaceType, _In_ ULONG 
                                   _In_ ULONG BusInterruptLevel, _In_ ULONG BusInterruptVector,
                                   _Out_ PKIRQL Irql, _Out_ PKAFFINITY Affinity);
 
+/*
+ * Kestrel extension, for bus drivers: the memory write a device makes to
+ * raise Vector (a translated message interrupt's vector, or that vector
+ * plus a message number) on the processors of Affinity. *MessageAddress
+ * and *MessageData go into the device's MSI capability or MSI-X table
+ * entry as they are. Windows' pci.sys asks its HAL for the same pair
+ * through a private interface. STATUS_INVALID_PARAMETER (with a message)
+ * for a vector outside the device vectors (0x30-0xCF) or an Affinity that
+ * names no processor there is. Any IRQL.
+ */
+NTSTATUS NTAPI HalComposeMessageInterrupt(_In_ ULONG Vector, _In_ KAFFINITY Affinity,
+                                          _Out_ PPHYSICAL_ADDRESS MessageAddress,
+                                          _Out_ PULONG MessageData);
+
 #endif /* _KESTREL_DDK_HAL_H */

@@ -29,10 +29,13 @@ static DRIVER_DISPATCH KtPnpCreateClose;
 
 static const PCWSTR KtPnpBusIds[] = {L"Root\\KtPnpBus", NULL};
 static const PCWSTR KtPnpFuncIds[] = {L"KTPNP\\Widget", NULL};
+static const PCWSTR KtPnpLateIds[] = {L"KTPNP\\Late", NULL};
 static IOP_DRIVER_SERVICE KtPnpBusService = {.Name = L"KtPnpBus", .DriverEntry = KtPnpBusEntry,
                                              .Ids = KtPnpBusIds};
 static IOP_DRIVER_SERVICE KtPnpFuncService = {.Name = L"KtPnpFunc",
                                               .DriverEntry = KtPnpFuncEntry, .Ids = KtPnpFuncIds};
+IOP_DRIVER_SERVICE KtPnpLateService = {.Name = L"KtPnpLate", .DriverEntry = KtPnpFuncEntry,
+                                       .Ids = KtPnpLateIds};
 static PDRIVER_OBJECT KtPnpBusDriver;
 
 static VOID
@@ -74,7 +77,14 @@ KtPnpReset(VOID)
         IopRegisterDriverService(&KtPnpFuncService);
         Registered = TRUE;
     }
+    KtPnpSetMessageSignaled(FALSE);
     RtlZeroMemory(&KtPnp, sizeof(KtPnp));
+}
+
+VOID
+KtPnpSetMessageSignaled(BOOLEAN MessageSignaled)
+{
+    KtPnpFuncService.MessageSignaled = MessageSignaled;
 }
 
 PDEVICE_OBJECT
@@ -189,6 +199,74 @@ KtPnpString(PCWSTR Text, ULONG Bytes)
     return Copy;
 }
 
+/* The port, wider than the boot configuration's so that the PnP manager
+ * must take the boot value, not the minimum. */
+static PIO_RESOURCE_DESCRIPTOR
+KtPnpPortRequirement(PIO_RESOURCE_DESCRIPTOR Desc, KTPNP_CHILD *Child)
+{
+    if (Child->PortBase == 0) {
+        return Desc;
+    }
+    Desc->Type = CmResourceTypePort;
+    Desc->ShareDisposition = CmResourceShareDeviceExclusive;
+    Desc->Flags = CM_RESOURCE_PORT_IO;
+    Desc->u.Port.Length = 0x10;
+    Desc->u.Port.Alignment = 0x10;
+    Desc->u.Port.MinimumAddress.QuadPart = Child->PortBase - 0x100;
+    Desc->u.Port.MaximumAddress.QuadPart = Child->PortBase + 0xFF;
+    return Desc + 1;
+}
+
+/* PASSIVE_LEVEL. Requirements as the contract has the PCI bus report a
+ * function with messages (and a line): messages first, then the line. */
+static PIO_RESOURCE_REQUIREMENTS_LIST
+KtPnpMessageRequirements(KTPNP_CHILD *Child)
+{
+    ULONG Lists = Child->Irq != 0xFF ? 2 : 1, Ports = Child->PortBase != 0, Index;
+    ULONG MessageDescriptors = Child->MessagePerDescriptor ? Child->Messages : 1;
+    ULONG Bytes = FIELD_OFFSET(IO_RESOURCE_REQUIREMENTS_LIST, List) +
+                  Lists * FIELD_OFFSET(IO_RESOURCE_LIST, Descriptors) +
+                  (Lists * Ports + MessageDescriptors + (Lists - 1)) *
+                      sizeof(IO_RESOURCE_DESCRIPTOR);
+    PIO_RESOURCE_REQUIREMENTS_LIST List = ExAllocatePoolZero(PagedPool, Bytes, 'tnPK');
+    PIO_RESOURCE_LIST Alternative;
+    PIO_RESOURCE_DESCRIPTOR Desc;
+
+    if (List == NULL) {
+        return NULL;
+    }
+    List->ListSize = Bytes;
+    List->InterfaceType = Isa;
+    List->AlternativeLists = Lists;
+    Alternative = List->List;
+    Alternative->Version = Alternative->Revision = 1;
+    Desc = KtPnpPortRequirement(Alternative->Descriptors, Child);
+    for (Index = 0; Index < MessageDescriptors; Index++, Desc++) {
+        ULONG Count = Child->MessagePerDescriptor ? 1 : Child->Messages;
+
+        Desc->Type = CmResourceTypeInterrupt;
+        Desc->ShareDisposition = CmResourceShareDeviceExclusive;
+        Desc->Flags = CM_RESOURCE_INTERRUPT_MESSAGE | CM_RESOURCE_INTERRUPT_LATCHED;
+        Desc->u.Interrupt.MaximumVector = CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN - Index;
+        Desc->u.Interrupt.MinimumVector = Desc->u.Interrupt.MaximumVector - (Count - 1);
+        Desc->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
+    }
+    Alternative->Count = (ULONG)(Desc - Alternative->Descriptors);
+    if (Lists == 2) {
+        Alternative = (PIO_RESOURCE_LIST)Desc;
+        Alternative->Version = Alternative->Revision = 1;
+        Desc = KtPnpPortRequirement(Alternative->Descriptors, Child);
+        Desc->Type = CmResourceTypeInterrupt;
+        Desc->ShareDisposition = CmResourceShareDeviceExclusive;
+        Desc->Flags = CM_RESOURCE_INTERRUPT_LATCHED;
+        Desc->u.Interrupt.MinimumVector = 0;            /* the boot IRQ must win */
+        Desc->u.Interrupt.MaximumVector = 15;
+        Desc->u.Interrupt.TargetedProcessors = (KAFFINITY)-1;
+        Alternative->Count = (ULONG)(Desc + 1 - Alternative->Descriptors);
+    }
+    return List;
+}
+
 /* PASSIVE_LEVEL. A child PDO's answers. */
 static NTSTATUS
 KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
@@ -200,6 +278,15 @@ KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
 
     switch (IrpSp->MinorFunction) {
     case IRP_MN_QUERY_ID:
+        if (Child->Late && IrpSp->Parameters.QueryId.IdType != BusQueryInstanceID) {
+            if (IrpSp->Parameters.QueryId.IdType == BusQueryDeviceID ||
+                IrpSp->Parameters.QueryId.IdType == BusQueryHardwareIDs) {
+                return KtPnpComplete(Irp, STATUS_SUCCESS,
+                                     (ULONG_PTR)KtPnpString(L"KTPNP\\Late\0",
+                                                            sizeof(L"KTPNP\\Late\0")));
+            }
+            return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+        }
         switch (IrpSp->Parameters.QueryId.IdType) {
         case BusQueryDeviceID:
             return KtPnpComplete(Irp, STATUS_SUCCESS,
@@ -258,6 +345,15 @@ KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
                 Desc[1].u.Interrupt.Affinity = (KAFFINITY)-1;
             }
             return KtPnpComplete(Irp, STATUS_SUCCESS, (ULONG_PTR)List);
+        }
+        return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+    case IRP_MN_QUERY_RESOURCE_REQUIREMENTS:
+        if (Child->Messages != 0) {
+            PIO_RESOURCE_REQUIREMENTS_LIST List = KtPnpMessageRequirements(Child);
+
+            return KtPnpComplete(Irp, List != NULL ? STATUS_SUCCESS
+                                                   : STATUS_INSUFFICIENT_RESOURCES,
+                                 (ULONG_PTR)List);
         }
         return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
     case IRP_MN_START_DEVICE:
@@ -384,6 +480,15 @@ KtPnpKeepResources(KTPNP_CHILD *Child, PCM_RESOURCE_LIST List, BOOLEAN Translate
         }
     }
     *(Translated ? &Child->TranslatedCount : &Child->RawCount) = Partial->Count;
+    *(Translated ? &Child->TranslatedInterruptCount : &Child->RawInterruptCount) = 0;
+    for (Index = 0; Index < Partial->Count; Index++) {
+        PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc = &Partial->PartialDescriptors[Index];
+        PULONG Count = Translated ? &Child->TranslatedInterruptCount : &Child->RawInterruptCount;
+
+        if (Desc->Type == CmResourceTypeInterrupt && *Count < KTPNP_MAX_INTERRUPTS) {
+            (Translated ? Child->TranslatedInterrupts : Child->RawInterrupts)[(*Count)++] = *Desc;
+        }
+    }
 }
 
 /* PASSIVE_LEVEL. */

@@ -8,9 +8,11 @@
 #define KESTREL_TESTS_KERNEL_PNPDRV_H
 
 #include <wdm.h>
+#include "io/pnpp.h"
 
 #define KTPNP_MAX_CHILDREN 4
 #define KTPNP_MAX_EVENTS 128
+#define KTPNP_MAX_INTERRUPTS 8          /* interrupt descriptors kept per child */
 
 /* Who saw an IRP: the bus FDO, a child PDO (bus driver), or the function
  * driver's FDO on child n. */
@@ -30,12 +32,24 @@ typedef struct _KTPNP_CHILD {
     PDEVICE_OBJECT Pdo;                 /* created at its first report */
     USHORT PortBase;                    /* 0: no resources */
     UCHAR Irq;                          /* ISA IRQ, 0xFF none */
+    /* Message-signaled interrupts (tests/kernel/pnpmsi.c): with Messages
+     * != 0 the PDO reports requirements, alternative 1 the port and the
+     * messages, alternative 2 (when Irq is not 0xFF) the port and the line.
+     * One descriptor for all messages (MSI), or with MessagePerDescriptor
+     * one descriptor per message (MSI-X). */
+    UCHAR Messages;
+    BOOLEAN MessagePerDescriptor;
+    BOOLEAN Late;                       /* IDs KTPNP\Late: no driver until a test adds one */
     /* Set by the function driver. */
     BOOLEAN Added;
     PDEVICE_OBJECT AddedPdo;
     PDEVICE_OBJECT Fdo;
     CM_PARTIAL_RESOURCE_DESCRIPTOR RawPort, RawIrq, TranslatedPort, TranslatedIrq;
     ULONG RawCount, TranslatedCount;
+    /* Every interrupt descriptor of the last start, in list order. */
+    CM_PARTIAL_RESOURCE_DESCRIPTOR RawInterrupts[KTPNP_MAX_INTERRUPTS];
+    CM_PARTIAL_RESOURCE_DESCRIPTOR TranslatedInterrupts[KTPNP_MAX_INTERRUPTS];
+    ULONG RawInterruptCount, TranslatedInterruptCount;
     BOOLEAN FailQueryStop;
     BOOLEAN FailQueryRemove;
     BOOLEAN Removed;                    /* the function driver's REMOVE_DEVICE */
@@ -56,8 +70,14 @@ typedef struct _KTPNP_STATE {
 extern KTPNP_STATE KtPnp;
 
 /* Registers both drivers with the PnP manager (once) and clears the
- * state. Each test then creates its own bus: Root\KtPnpBus\<Instance>. */
+ * state; KtPnpFunc does not handle message-signaled interrupts until
+ * KtPnpSetMessageSignaled says so. Each test then creates its own bus:
+ * Root\KtPnpBus\<Instance>. */
 VOID KtPnpReset(VOID);
+VOID KtPnpSetMessageSignaled(BOOLEAN MessageSignaled);
+/* KtPnpLate: KtPnpFunc's routines serving KTPNP\Late (children with
+ * Late set), registered and unregistered by the test that wants it. */
+extern IOP_DRIVER_SERVICE KtPnpLateService;
 PDEVICE_OBJECT KtPnpCreateBus(PCWSTR Instance);
 /* The index of the first event at or after From that matches, or -1. */
 LONG KtPnpFindEvent(ULONG From, UCHAR Who, UCHAR Major, UCHAR Minor);
