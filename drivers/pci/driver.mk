@@ -5,5 +5,5 @@ DRIVER_NAME := Pci
 DRIVER_SRCS += drivers/pci/driver.c drivers/pci/pnp.c drivers/pci/fdo.c drivers/pci/pdo.c
 DRIVER_SRCS += drivers/pci/pdoquery.c drivers/pci/config.c drivers/pci/power.c drivers/pci/guid.c
 DRIVER_SRCS += drivers/pci/enum.c drivers/pci/bar.c drivers/pci/caps.c drivers/pci/ids.c \
-	drivers/pci/resource.c drivers/pci/list.c drivers/pci/halaccess.c
+	drivers/pci/resource.c drivers/pci/list.c drivers/pci/halaccess.c drivers/pci/msi.c
 DRIVER_IDS := *PNP0A03 *PNP0A08

@@ -216,6 +216,20 @@ NTSTATUS PciBuildRequirementsList(_In_ const PCI_FUNCTION *Function,
                                   _Out_ PIO_RESOURCE_REQUIREMENTS_LIST *List);
 NTSTATUS PciBuildResourceList(_In_ const PCI_FUNCTION *Function, _Out_ PCM_RESOURCE_LIST *List);
 
+/* drivers/pci/msi.c, for the PDO's START_DEVICE and stop/removal.
+ * PciEnableMessages programs the MSI capability or MSI-X table from the
+ * message interrupts in the start's Raw and Translated lists (the HAL's
+ * HalComposeMessageInterrupt for each vector) and sets Interrupt Disable;
+ * without messages among them it turns MSI/MSI-X off and clears Interrupt
+ * Disable. *MessageCount: the messages turned on. On failure everything is
+ * off. PciDisableMessages turns messages off (MSI-X entries masked) and
+ * sets Interrupt Disable, while the memory decode is still on. PASSIVE_LEVEL. */
+NTSTATUS PciEnableMessages(_In_ const PCI_CONFIG_ACCESS *Access, _In_ const PCI_FUNCTION *Function,
+                           _In_opt_ const CM_RESOURCE_LIST *Raw,
+                           _In_opt_ const CM_RESOURCE_LIST *Translated,
+                           _Out_ PULONG MessageCount);
+VOID PciDisableMessages(_In_ const PCI_CONFIG_ACCESS *Access, _In_ const PCI_FUNCTION *Function);
+
 /* drivers/pci/list.c: prints one function like lspci -v, and, for the
  * kernel's "pcilist" command line word, every function of segment 0. */
 VOID PciPrintFunction(_In_ const PCI_FUNCTION *Function);

@@ -8,10 +8,13 @@
  * Command register (PCI Local Bus 3.0, 6.2.2) gets I/O Space (bit 0) when
  * the assigned resources hold an I/O range, Memory Space (bit 1) for a
  * memory range, and Bus Master (bit 2) for a message-signaled interrupt
- * (an MSI is a memory write the function masters, 6.8); a line interrupt
- * clears Interrupt Disable (bit 10). Stop, surprise removal and removal
- * turn off what start turned on. A function's driver that does DMA turns
- * Bus Master on itself through its config space.
+ * (an MSI is a memory write the function masters, 6.8). Then msi.c
+ * programs the MSI capability or MSI-X table for the assigned messages and
+ * sets Interrupt Disable (bit 10), or, without messages, turns them off
+ * and clears it for the line. Stop, surprise removal and removal turn the
+ * messages off first (the MSI-X table is behind a BAR) and then the
+ * decoding start turned on. A function's driver that does DMA turns Bus
+ * Master on itself through its config space.
  *
  * A PDO is deleted at REMOVE_DEVICE only when its function is gone from
  * the bus (the scan reported it absent); a removed function that is still
@@ -85,6 +88,7 @@ PciPdoStart(PPCI_PDO_EXTENSION Pdo, PIO_STACK_LOCATION IrpSp)
 {
     BOOLEAN LineInterrupt;
     USHORT Bits;
+    ULONG Messages;
     NTSTATUS Status;
 
     if (!Pdo->Present) {
@@ -92,20 +96,30 @@ PciPdoStart(PPCI_PDO_EXTENSION Pdo, PIO_STACK_LOCATION IrpSp)
     }
     Bits = PciDecodeForResources(IrpSp->Parameters.StartDevice.AllocatedResources,
                                  &LineInterrupt);
-    Status = PciUpdateCommand(Pdo, Bits, LineInterrupt ? PCI_DISABLE_LEVEL_INTERRUPT : 0);
+    Status = PciUpdateCommand(Pdo, Bits, 0);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PCI %02x:%02x.%x: its Command register cannot be written; not started\n",
                  PCI_FUNCTION_NAME_ARGS(&Pdo->Function));
         return Status;
     }
-    if ((Pdo->Function.Msi.Present || Pdo->Function.MsiX.Present) && !LineInterrupt &&
-        (Bits & PCI_ENABLE_BUS_MASTER) == 0) {
-        /* Its requirements ask for messages only (resource.c); the PnP
-         * manager starts it with its boot configuration, which has none. */
-        DbgPrint("PCI %02x:%02x.%x: started without an interrupt: it signals by MSI%s, which "
-                 "the PnP manager does not assign yet, and its INTx line cannot be routed "
-                 "without the ACPI _PRT\n", PCI_FUNCTION_NAME_ARGS(&Pdo->Function),
+    /* Interrupt Disable and the messages (msi.c), with decode on. */
+    Status = PciEnableMessages(&Pdo->Parent->Access, &Pdo->Function,
+                               IrpSp->Parameters.StartDevice.AllocatedResources,
+                               IrpSp->Parameters.StartDevice.AllocatedResourcesTranslated,
+                               &Messages);
+    if (!NT_SUCCESS(Status)) {
+        DbgPrint("PCI %02x:%02x.%x: its message interrupts cannot be programmed (0x%08x); not "
+                 "started\n", PCI_FUNCTION_NAME_ARGS(&Pdo->Function), (ULONG)Status);
+        (VOID)PciUpdateCommand(Pdo, 0, Bits);
+        return Status;
+    }
+    if (Messages != 0) {
+        DbgPrint("PCI %02x:%02x.%x: %u MSI%s message(s) on\n",
+                 PCI_FUNCTION_NAME_ARGS(&Pdo->Function), Messages,
                  Pdo->Function.MsiX.Present ? "-X" : "");
+    } else if ((Pdo->Function.Msi.Present || Pdo->Function.MsiX.Present) && !LineInterrupt) {
+        DbgPrint("PCI %02x:%02x.%x: started without an interrupt: neither messages nor a line "
+                 "among its resources\n", PCI_FUNCTION_NAME_ARGS(&Pdo->Function));
     }
     Pdo->DecodeEnabled = Bits;
     Pdo->Started = TRUE;
@@ -116,6 +130,9 @@ PciPdoStart(PPCI_PDO_EXTENSION Pdo, PIO_STACK_LOCATION IrpSp)
 static VOID
 PciPdoStopDecode(PPCI_PDO_EXTENSION Pdo)
 {
+    if (Pdo->Started && Pdo->Present) {
+        PciDisableMessages(&Pdo->Parent->Access, &Pdo->Function);
+    }
     if (Pdo->Started && Pdo->Present && Pdo->DecodeEnabled != 0) {
         (VOID)PciUpdateCommand(Pdo, 0, Pdo->DecodeEnabled);
     }
