@@ -218,8 +218,9 @@ SPECIAL_BOOTS = [
         r"^PCI: NVMe controller at 00:0[34]\.0, version 1\.\d+, MSI-X \d+ entries",
         r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
         r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem",
-        r"^PCI: root bus 0: \d+ function\(s\) on 2 bus\(es\), \d+ new \(sized\), 0 known "
-        r"\(not sized again\), 0 gone",
+        r"^PCI: root bus 0: \d+ function\(s\), \d+ new \(sized\), 0 known \(not sized again\), "
+        r"0 gone",
+        r"^PCI: bus 1 behind bridge 00:[0-9a-f]{2}\.0: 1 function\(s\), 1 new \(sized\), 0 known",
         r"^PCI: re-scan of bus 1: \d+ function\(s\), 0 new, \d+ known, 0 gone; 0 config write",
         r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x",
         r"^PCI: serial card \\DosDevices\\COM\d+: a 256-byte write ended with 0x00000000"])

@@ -11,11 +11,25 @@
  * are at most 48 dword slots in 0x40-0xFF, so the walk is bounded even
  * without the loop check.
  *
- * Recorded: MSI (6.8.1), MSI-X (6.8.2), PCI Express (PCIe 4.0 7.5.3), and a
- * bridge's subsystem IDs (PCI-to-PCI Bridge Architecture 1.2, 3.2.5.13: the
- * SSVID capability, since a type 1 header has no subsystem registers).
+ * Recorded: MSI (6.8.1), MSI-X (6.8.2), PCI Express (PCIe 4.0 7.5.3) with
+ * the Physical Slot Number of a port that has a slot, and a bridge's
+ * subsystem IDs (PCI-to-PCI Bridge Architecture 1.2, 3.2.5.13: the SSVID
+ * capability, since a type 1 header has no subsystem registers).
  */
 #include "pci.h"
+
+/* PCI Express Base 4.0, 7.5.3.2 PCI Express Capabilities Register (offset
+ * 02h of the capability): Device/Port Type in bits 7:4, Slot Implemented in
+ * bit 8, which only a Root Port or a switch's Downstream Port may set.
+ * 7.5.3.9 Slot Capabilities Register (offset 14h): Physical Slot Number in
+ * bits 31:19, "unique within the chassis", what a user reads on the slot. */
+#define PCIE_CAPABILITIES_OFFSET 0x02
+#define PCIE_PORT_TYPE(Caps) (((Caps) >> 4) & 0xF)
+#define PCIE_PORT_TYPE_ROOT_PORT 0x4
+#define PCIE_PORT_TYPE_DOWNSTREAM 0x6
+#define PCIE_SLOT_IMPLEMENTED 0x0100
+#define PCIE_SLOT_CAPABILITIES_OFFSET 0x14
+#define PCIE_PHYSICAL_SLOT_NUMBER(SlotCaps) ((SlotCaps) >> 19)
 
 #define PCI_CAPABILITY_SLOTS ((PCI_CONFIG_SPACE_LENGTH - PCI_COMMON_HDR_LENGTH) / 4)
 
@@ -99,6 +113,33 @@ PciReadMsix(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offse
     Function->MsiX.PbaOffset = Capability.PBAOffset & PCI_MSIX_OFFSET_MASK;
 }
 
+/* A Root Port or Downstream Port with a slot below it: the slot's number,
+ * which names where the functions on its secondary bus are plugged in. */
+static VOID
+PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset)
+{
+    USHORT Capabilities;
+    ULONG SlotCapabilities;
+    ULONG Type;
+
+    Function->PciExpress = TRUE;
+    if (Function->HeaderType != PCI_BRIDGE_TYPE ||
+        Offset + PCIE_SLOT_CAPABILITIES_OFFSET + sizeof(ULONG) > PCI_CONFIG_SPACE_LENGTH ||
+        !NT_SUCCESS(PciReadAt(Access, Function, Offset + PCIE_CAPABILITIES_OFFSET,
+                              &Capabilities, sizeof(Capabilities)))) {
+        return;
+    }
+    Type = PCIE_PORT_TYPE(Capabilities);
+    if ((Capabilities & PCIE_SLOT_IMPLEMENTED) == 0 ||
+        (Type != PCIE_PORT_TYPE_ROOT_PORT && Type != PCIE_PORT_TYPE_DOWNSTREAM)) {
+        return;
+    }
+    if (NT_SUCCESS(PciReadAt(Access, Function, Offset + PCIE_SLOT_CAPABILITIES_OFFSET,
+                             &SlotCapabilities, sizeof(SlotCapabilities)))) {
+        Function->PhysicalSlotNumber = PCIE_PHYSICAL_SLOT_NUMBER(SlotCapabilities);
+    }
+}
+
 /* The SSVID capability: ID, next, reserved (2 bytes), SSVID, SSID. */
 static VOID
 PciReadBridgeSubsystem(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset)
@@ -163,7 +204,7 @@ PciReadCapabilities(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
             PciReadMsix(Access, Function, Pointer);
             break;
         case PCI_CAPABILITY_ID_PCI_EXPRESS:
-            Function->PciExpress = TRUE;
+            PciReadExpressSlot(Access, Function, Pointer);
             break;
         case PCI_CAPABILITY_ID_P2P_SSID:
             PciReadBridgeSubsystem(Access, Function, Pointer);

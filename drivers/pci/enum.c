@@ -62,6 +62,7 @@ PciReadHeader(const PCI_CONFIG_ACCESS *Access, UCHAR Bus, UCHAR Device, UCHAR Fu
     Function->ProgIf = Header.ProgIf;
     Function->HeaderType = PCI_CONFIGURATION_TYPE(&Header);
     Function->MultiFunction = PCI_MULTIFUNCTION_DEVICE(&Header);
+    Function->PhysicalSlotNumber = MAXULONG;
 
     switch (Function->HeaderType) {
     case PCI_DEVICE_TYPE:

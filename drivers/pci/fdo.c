@@ -1,6 +1,8 @@
 /*
- * drivers/pci/fdo.c - the root bus's children: scanning, one PDO per
- * function, and the BusRelations answer.
+ * drivers/pci/fdo.c - a bus's children: scanning the FDO's one bus, one PDO
+ * per function found there, and the BusRelations answer. A bridge on the
+ * bus is one of those functions; the buses behind it are its own FDO's
+ * (pnp.c), not this one's.
  *
  * A function keeps its PDO across scans: a scan that finds the same vendor
  * and device ID at the same bus, device and function number finds the same
@@ -83,8 +85,8 @@ PciCreateChild(PPCI_FDO_EXTENSION Fdo, const PCI_FUNCTION *Function)
 NTSTATUS
 PciFdoScanBus(PPCI_FDO_EXTENSION Fdo)
 {
-    PCI_SCAN_REQUEST Request = {.Bus = Fdo->RootBus, .ParentBus = Fdo->RootBus,
-                                .FollowBridges = TRUE, .Known = PciFdoKnowsFunction,
+    PCI_SCAN_REQUEST Request = {.Bus = Fdo->BusNumber, .ParentBus = Fdo->ParentBus,
+                                .FollowBridges = FALSE, .Known = PciFdoKnowsFunction,
                                 .Context = Fdo};
     PCI_SCAN_RESULT Result;
     PPCI_FUNCTION Function;
@@ -94,7 +96,7 @@ PciFdoScanBus(PPCI_FDO_EXTENSION Fdo)
 
     Status = PciScan(&Fdo->Access, &Request, &Result);
     if (!NT_SUCCESS(Status)) {
-        DbgPrint("PCI: scanning root bus %u failed: 0x%08x\n", Fdo->RootBus, (ULONG)Status);
+        DbgPrint("PCI: scanning bus %u failed: 0x%08x\n", Fdo->BusNumber, (ULONG)Status);
         return Status;
     }
     /* Every known child is absent until the scan finds it again. */
@@ -130,9 +132,16 @@ PciFdoScanBus(PPCI_FDO_EXTENSION Fdo)
     Fdo->LastScan.Known = Result.KnownCount;
     Fdo->LastScan.Gone = Gone;
     Fdo->ScanCount++;
-    DbgPrint("PCI: root bus %u: %u function(s) on %u bus(es), %u new (sized), %u known "
-             "(not sized again), %u gone\n", Fdo->RootBus, Result.FunctionCount,
-             Result.BusCount, New, Result.KnownCount, Gone);
+    if (Fdo->Bridge == NULL) {
+        DbgPrint("PCI: root bus %u: %u function(s), %u new (sized), %u known (not sized again), "
+                 "%u gone\n", Fdo->BusNumber, Result.FunctionCount, New, Result.KnownCount,
+                 Gone);
+    } else {
+        DbgPrint("PCI: bus %u behind bridge %02x:%02x.%x: %u function(s), %u new (sized), %u "
+                 "known (not sized again), %u gone\n", Fdo->BusNumber,
+                 PCI_FUNCTION_NAME_ARGS(&Fdo->Bridge->Function), Result.FunctionCount, New,
+                 Result.KnownCount, Gone);
+    }
     PciFreeScanResult(&Result);
     return STATUS_SUCCESS;
 }

@@ -23,9 +23,12 @@
  * Windows 10 does, so each string appears in one list only and the more
  * specific list is tried first.
  *
- * The instance ID is the function's slot, (device << 3 | function) in two
- * hex digits: unique on its bus only, so the capabilities say UniqueID =
- * FALSE and the PnP manager prefixes the parent's ID, as on Windows.
+ * The instance ID must tell apart two identical functions anywhere in the
+ * machine (two identical cards behind two bridges share every ID string):
+ * Windows makes its PCI instance IDs unique by prefixing the parent's, and
+ * Kestrel's PnP manager does not, so the instance ID names the function's
+ * place in hex, bus&device&function ("01&02&0"). Kestrel has one segment,
+ * so that is unique machine-wide and the capabilities say UniqueID = TRUE.
  */
 #include "pci.h"
 
@@ -174,7 +177,11 @@ PciFormatIds(PPCI_FUNCTION Function)
     }
 
     Writer = (PCI_ID_WRITER){Function->InstanceId, ARRAYSIZE(Function->InstanceId), 0};
-    PciPutHex(&Writer, ((ULONG)Function->Device << 3) | Function->Function, 2);
+    PciPutHex(&Writer, Function->Bus, 2);
+    PciPutChar(&Writer, L'&');
+    PciPutHex(&Writer, Function->Device, 2);
+    PciPutChar(&Writer, L'&');
+    PciPutHex(&Writer, Function->Function, 1);
     Writer.Buffer[Writer.Length] = L'\0';
 
     /* Windows' DeviceTextLocationInformation for PCI. */

@@ -5,23 +5,31 @@
  *
  * Two kinds of device object share the driver's dispatch routines:
  *
- *   FDO   one per PCI root bus, attached above the root bus's PDO (ACPI\PNP0A08
- *         or ACPI\PNP0A03 from the root enumerator). It scans the bus and
- *         everything behind its bridges (PciEnumerateBus) and reports one
- *         PDO per function in BusRelations.
- *   PDO   one per function, created by the FDO; it answers the PnP manager's
- *         questions about the function (IDs, capabilities, resources, bus
- *         information), turns decoding on and off in the command register at
- *         start and stop, and gives the function's driver its config space
- *         (IRP_MN_READ_CONFIG/WRITE_CONFIG and BUS_INTERFACE_STANDARD).
+ *   FDO   one per PCI bus. A root bus's FDO sits above the root bus's PDO
+ *         (ACPI\PNP0A08 or ACPI\PNP0A03 from the root enumerator); a
+ *         PCI-to-PCI bridge's FDO sits above the bridge's own PDO, which the
+ *         PnP manager gives to this driver by the bridge's class
+ *         (PCI\CC_0604, driver.mk), as Windows stacks pci.sys on every
+ *         bridge. Each FDO scans its one bus (the bridge's Secondary Bus
+ *         Number, as the firmware set it) and reports one PDO per function
+ *         found there in BusRelations.
+ *   PDO   one per function, created by the FDO of its bus; it answers the
+ *         PnP manager's questions about the function (IDs, capabilities,
+ *         resources, bus information), turns decoding on and off in the
+ *         command register at start and stop, and gives the function's
+ *         driver its config space (IRP_MN_READ_CONFIG/WRITE_CONFIG and
+ *         BUS_INTERFACE_STANDARD).
  *
- * Kestrel's root FDO reports the functions behind bridges as well, so every
- * function is a child of the root in the device tree (where Windows stacks
- * pci.sys on each bridge's PDO and enumerates its secondary bus there); the
- * bus number in each PDO's bus information and location says where it is.
+ * So the device tree is the bus hierarchy, each bus a device node's stack:
+ *
+ *   ACPI\PNP0A08\0               \Driver\Pci (FDO, bus 0) -> \Driver\PnpManager
+ *     PCI\VEN_8086&DEV_29C0...     \Driver\Pci (PDO 00:00.0)
+ *     PCI\VEN_1B36&DEV_0001...     \Driver\Pci (FDO, bus 1) -> \Driver\Pci (PDO 00:04.0)
+ *       PCI\VEN_1B36&DEV_0002...   \Driver\Serial -> \Driver\Pci (PDO 01:02.0)
  *
  * PnP IRPs reach the bus driver one at a time (the PnP manager sends them
- * holding its tree lock), which is what protects the FDO's child list.
+ * holding its tree lock), which is what protects each FDO's child list and
+ * the driver's table of the buses its FDOs serve.
  */
 #ifndef KESTREL_DRIVERS_PCI_PCIBUS_H
 #define KESTREL_DRIVERS_PCI_PCIBUS_H
@@ -42,18 +50,24 @@ typedef struct _PCI_SCAN_STATISTICS {
     ULONG Gone;                 /* had a PDO, no longer there */
 } PCI_SCAN_STATISTICS;
 
+struct _PCI_PDO_EXTENSION;
+
 typedef struct _PCI_FDO_EXTENSION {
     PCI_COMMON_EXTENSION Common;
-    PDEVICE_OBJECT PhysicalDeviceObject;    /* the root bus's PDO */
+    PDEVICE_OBJECT PhysicalDeviceObject;    /* the root bus's PDO, or the bridge's */
     PDEVICE_OBJECT LowerDevice;
+    struct _PCI_PDO_EXTENSION *Bridge;      /* the bridge's PDO; NULL on a root bus */
     PCI_CONFIG_ACCESS Access;
-    UCHAR RootBus;
+    UCHAR BusNumber;            /* the bus it scans */
+    UCHAR ParentBus;            /* the bridge's own bus; = BusNumber on a root bus */
+    ULONG SlotNumber;           /* the slot its functions sit in (UINumber); MAXULONG unknown */
     BOOLEAN Started;
     BOOLEAN ScanReported;       /* the start's scan went out in BusRelations */
     LIST_ENTRY Children;        /* PCI_PDO_EXTENSION.Link */
     ULONG ChildCount;
     ULONG ScanCount;
     PCI_SCAN_STATISTICS LastScan;
+    ULONG StartedChildrenAtRemove;  /* should stay 0: the PnP manager removes children first */
 } PCI_FDO_EXTENSION, *PPCI_FDO_EXTENSION;
 
 typedef struct _PCI_PDO_EXTENSION {
@@ -73,7 +87,7 @@ DRIVER_DISPATCH PciDispatchPnp;
 DRIVER_DISPATCH PciDispatchPower;
 DRIVER_UNLOAD PciUnload;
 
-/* pnp.c: AddDevice and the FDO's IRP_MJ_PNP. */
+/* pnp.c: AddDevice (a root bus or a bridge) and the FDO's IRP_MJ_PNP. */
 DRIVER_ADD_DEVICE PciAddDevice;
 NTSTATUS PciFdoPnp(_In_ PPCI_FDO_EXTENSION Fdo, _Inout_ PIRP Irp);
 

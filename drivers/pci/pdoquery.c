@@ -87,11 +87,14 @@ PciPdoQueryCapabilities(PPCI_PDO_EXTENSION Pdo, PDEVICE_CAPABILITIES Capabilitie
     /* WDK: for PCI, the device number in the high word and the function in
      * the low word. */
     Capabilities->Address = ((ULONG)Pdo->Function.Device << 16) | Pdo->Function.Function;
-    /* A slot's number would come from ACPI _SUN or a Slot Numbering
-     * capability; Kestrel reads neither, so it is "unknown" (WDK). */
-    Capabilities->UINumber = MAXULONG;
-    /* The instance ID (the slot) is unique on its bus only. */
-    Capabilities->UniqueID = FALSE;
+    /* The number of the slot the function is plugged into, as the PCI
+     * Express port above it names it (the FDO took it from the bridge's
+     * Slot Capabilities); elsewhere a slot's number would come from ACPI
+     * _SUN or a conventional bridge's Slot Numbering capability, which
+     * Kestrel does not read: MAXULONG, "unknown" (WDK). */
+    Capabilities->UINumber = Pdo->Parent->SlotNumber;
+    /* The instance ID names bus, device and function (ids.c). */
+    Capabilities->UniqueID = TRUE;
     Capabilities->SilentInstall = TRUE;
     Capabilities->Removable = FALSE;
     Capabilities->SurpriseRemovalOK = FALSE;

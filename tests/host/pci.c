@@ -123,7 +123,7 @@ IdsAreWindowsStrings(void **State)
                               "PCI\\CC_070002|"
                               "PCI\\CC_0700");
     FakePciWideToText(Serial->InstanceId, Text, sizeof(Text));
-    assert_string_equal(Text, "20");
+    assert_string_equal(Text, "00&04&0");
     FakePciWideToText(Serial->LocationText, Text, sizeof(Text));
     assert_string_equal(Text, "PCI bus 0, device 4, function 0");
 
@@ -133,7 +133,7 @@ IdsAreWindowsStrings(void **State)
     assert_string_equal(Text, "PCI\\VEN_8086&DEV_10D3&SUBSYS_00008086&REV_00");
     Host = FindFunction(&Result, 0, 31, 3);
     FakePciWideToText(Host->InstanceId, Text, sizeof(Text));
-    assert_string_equal(Text, "FB");
+    assert_string_equal(Text, "00&1F&3");
     FakePciMultiSzToText(Host->CompatibleIds, Text, sizeof(Text));
     assert_string_equal(Text, "PCI\\VEN_8086&DEV_2930&REV_02|PCI\\VEN_8086&DEV_2930|"
                               "PCI\\VEN_8086&CC_0C0500|PCI\\VEN_8086&CC_0C05|PCI\\VEN_8086|"

@@ -190,6 +190,7 @@ SecondaryBusAlone(void **State)
     PCI_SCAN_REQUEST Request = {.Bus = 1, .ParentBus = 0};
     PCI_SCAN_RESULT Result;
     PPCI_FUNCTION Function;
+    char Text[64];
 
     (void)State;
     assert_int_equal(PciScan(&Space->Access, &Request, &Result), STATUS_SUCCESS);
@@ -199,6 +200,8 @@ SecondaryBusAlone(void **State)
     assert_int_equal(Function->Bus, 1);
     assert_int_equal(Function->ParentBus, 0);
     assert_int_equal(Function->Bars[0].Length, 8);
+    FakePciWideToText(Function->InstanceId, Text, sizeof(Text));
+    assert_string_equal(Text, "01&02&0");
     assert_int_equal(Nic->Writes + Bridge->Writes, 0);
     PciFreeScanResult(&Result);
     FakePciDestroy(Space);
@@ -228,6 +231,52 @@ SecondaryBusChecks(void **State)
     assert_int_equal(Problems, 3);
 }
 
+/* A PCI Express capability at 0x40 with the given Capabilities register
+ * and Slot Capabilities (PCIe 4.0 7.5.3.2, 7.5.3.9). */
+static VOID
+AddExpress(FAKE_PCI_FUNCTION *Function, USHORT Capabilities, ULONG SlotCapabilities)
+{
+    UCHAR Body[0x20] = {0};
+
+    memcpy(&Body[0x02 - 2], &Capabilities, sizeof(Capabilities));
+    memcpy(&Body[0x14 - 2], &SlotCapabilities, sizeof(SlotCapabilities));
+    FakePciAddCapability(Function, 0x40, PCI_CAPABILITY_ID_PCI_EXPRESS, 0, Body, sizeof(Body));
+}
+
+/* The slot a root port or downstream port names (Physical Slot Number,
+ * bits 31:19) when Slot Implemented is set; nothing otherwise. */
+static void
+ExpressSlotNumbers(void **State)
+{
+    FAKE_PCI_SPACE *Space = FakePciCreate();
+    FAKE_PCI_FUNCTION *Fake;
+    PCI_SCAN_REQUEST Request = {.Bus = 0, .ParentBus = 0};
+    PCI_SCAN_RESULT Result;
+
+    (void)State;
+    Fake = FakePciAdd(Space, 0, 1, 0, 0x1B36, 0x000C, 0x060400, 0, PCI_BRIDGE_TYPE, 0, 0);
+    FakePciSetBridgeBuses(Fake, 0, 1, 1);
+    AddExpress(Fake, 0x0142, 5U << 19);         /* root port, slot implemented, slot 5 */
+    Fake = FakePciAdd(Space, 0, 2, 0, 0x1B36, 0x000C, 0x060400, 0, PCI_BRIDGE_TYPE, 0, 0);
+    FakePciSetBridgeBuses(Fake, 0, 2, 2);
+    AddExpress(Fake, 0x0042, 6U << 19);         /* root port, no slot */
+    Fake = FakePciAdd(Space, 0, 3, 0, 0x1B36, 0x0010, 0x010802, 2, PCI_DEVICE_TYPE, 0, 0);
+    AddExpress(Fake, 0x0102, 7U << 19);         /* an endpoint cannot have a slot below it */
+    Fake = FakePciAdd(Space, 0, 4, 0, 0x1B36, 0x000E, 0x060400, 0, PCI_BRIDGE_TYPE, 0, 0);
+    FakePciSetBridgeBuses(Fake, 0, 3, 3);
+    AddExpress(Fake, 0x0162, 0x1FFFU << 19);    /* switch downstream port, slot 8191 */
+    assert_int_equal(PciScan(&Space->Access, &Request, &Result), STATUS_SUCCESS);
+    assert_int_equal(Find(&Result, 0, 1)->PhysicalSlotNumber, 5);
+    assert_true(Find(&Result, 0, 1)->PciExpress);
+    assert_int_equal(Find(&Result, 0, 2)->PhysicalSlotNumber, MAXULONG);
+    assert_int_equal(Find(&Result, 0, 3)->PhysicalSlotNumber, MAXULONG);
+    assert_true(Find(&Result, 0, 3)->PciExpress);
+    assert_int_equal(Find(&Result, 0, 4)->PhysicalSlotNumber, 0x1FFF);
+    assert_int_equal(Space->Violations, 0);
+    PciFreeScanResult(&Result);
+    FakePciDestroy(Space);
+}
+
 int
 main(void)
 {
@@ -238,6 +287,7 @@ main(void)
         cmocka_unit_test(AllKnownMeansNoWrites),
         cmocka_unit_test(SecondaryBusAlone),
         cmocka_unit_test(SecondaryBusChecks),
+        cmocka_unit_test(ExpressSlotNumbers),
     };
 
     return cmocka_run_group_tests(Tests, NULL, NULL);

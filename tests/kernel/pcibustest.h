@@ -1,0 +1,32 @@
+/*
+ * tests/kernel/pcibustest.h - what the PCI bus driver's kernel tests share
+ * (tests/kernel/pcibus.c, pcibustree.c, pcibusrescan.c): finding the PCI
+ * nodes in the PnP tree, asking a PDO where it is, and using the PCI 16550
+ * the harness's pci boots put behind a PCI-to-PCI bridge.
+ */
+#ifndef KESTREL_TESTS_KERNEL_PCIBUSTEST_H
+#define KESTREL_TESTS_KERNEL_PCIBUSTEST_H
+
+#include "tests/kernel/ktest.h"
+#include "io/pnpp.h"
+#include "hal/pcip.h"
+#include "drivers/pci/pcibus.h"
+
+/* The PCI root bus node the root enumerator reports on this machine. */
+PDEVICE_NODE KtPciRootNode(VOID);
+/* Device belongs to the driver named Name ("\Driver\Pci"). */
+BOOLEAN KtPciDriverIs(_In_opt_ PDEVICE_OBJECT Device, _In_ PCWSTR Name);
+BOOLEAN KtPciStringsEqual(_In_ PCWSTR A, _In_ PCWSTR B);
+/* A PDO's bus number (QUERY_BUS_INFORMATION) and address (capabilities). */
+NTSTATUS KtPciLocate(_In_ PDEVICE_OBJECT Pdo, _Out_ PULONG Bus, _Out_ PULONG Address);
+/* The first node below Root, at any depth, whose compatible IDs hold Id. */
+PDEVICE_NODE KtPciFindNode(_In_ PDEVICE_NODE Root, _In_ PCWSTR Id);
+/* The PCI 16550 (PCI\CC_070002) below the root bus, or NULL. */
+PDEVICE_NODE KtPciSerialCard(VOID);
+/* The card's I/O base as \Driver\Serial got it; 0 when it has none. */
+ULONG KtPciCardPorts(_In_ PDEVICE_NODE Card);
+/* Writes Length (at most 256) bytes through the started card's
+ * \DosDevices\COMn and waits up to 3 s; STATUS_TIMEOUT when it did not end. */
+NTSTATUS KtPciCardWrite(_In_ PDEVICE_NODE Card, _In_ ULONG Length, _Out_ PULONG_PTR Written);
+
+#endif /* KESTREL_TESTS_KERNEL_PCIBUSTEST_H */
