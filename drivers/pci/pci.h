@@ -121,6 +121,7 @@ typedef struct _PCI_FUNCTION {
     PCI_BAR Bars[PCI_MAX_BARS];
 
     BOOLEAN PciExpress;
+    ULONG PhysicalSlotNumber;   /* a PCIe root or downstream port's slot; MAXULONG none */
     ULONG CapabilityCount;
     PCI_MSI_INFO Msi;
     PCI_MSIX_INFO MsiX;
@@ -130,7 +131,7 @@ typedef struct _PCI_FUNCTION {
     WCHAR DeviceIdString[PCI_MAX_ID_CHARS];
     WCHAR HardwareIds[PCI_MAX_MULTI_SZ_CHARS];
     WCHAR CompatibleIds[PCI_MAX_MULTI_SZ_CHARS];
-    WCHAR InstanceId[8];
+    WCHAR InstanceId[12];
     WCHAR LocationText[PCI_MAX_ID_CHARS];
 
     ULONG ProblemCount;         /* oddities reported while reading it */
