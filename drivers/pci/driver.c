@@ -11,6 +11,7 @@
  *   pnp.c       AddDevice and the FDO's IRP_MJ_PNP
  *   fdo.c       scanning the bus and keeping one PDO per function
  *   pdo.c       the PDO's IRP_MJ_PNP: start, stop, remove, decode
+ *   msi.c       MSI and MSI-X programmed at the PDO's start, off at stop
  *   pdoquery.c  the PDO's answers: IDs, capabilities, bus information
  *   config.c    IRP_MN_READ_CONFIG/WRITE_CONFIG, BUS_INTERFACE_STANDARD
  *   enum.c bar.c caps.c ids.c resource.c list.c halaccess.c: the
