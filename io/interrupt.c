@@ -8,16 +8,30 @@
  * one KINTERRUPT per processor in ProcessorEnableMask; with one processor
  * that is one object, and the PKINTERRUPT the driver gets is the object.
  *
- * IoConnectInterruptEx's line-based form finds the line through the
- * device's translated interrupt resource. Kestrel has no PnP manager yet,
- * so the resources live in a small table that IopSetDeviceInterruptResource
- * fills. No device has message-signaled interrupts until the PCI bus driver
- * assigns them (hal/msi.c composes the messages), so the message-based form
- * takes the WDK's fallback: the FallBackServiceRoutine on the device's line,
- * and Version = CONNECT_LINE_BASED on return. Status codes are the WDK's
- * (WdmlibIoConnectInterruptEx): STATUS_INVALID_PARAMETER_1 for an unknown
- * Version, _10 for an empty ProcessorEnableMask, STATUS_NOT_FOUND for a
- * device without the interrupt asked for.
+ * IoConnectInterruptEx finds the device's interrupts in what the PnP
+ * manager recorded when it started the device (IopSetDeviceInterruptResource,
+ * from the translated resources). CONNECT_LINE_BASED connects to the line.
+ * CONNECT_MESSAGE_BASED connects one interrupt object per message, each
+ * calling the driver's KMESSAGE_SERVICE_ROUTINE with its message number,
+ * all at one IRQL (UnifiedIrql: the highest DIRQL among them, or the
+ * driver's SynchronizeIrql) and under one interrupt spin lock (the
+ * driver's SpinLock or one of the connection's own), so that
+ * KeSynchronizeExecution on any message's object excludes every message's
+ * ISR. The driver gets an IO_INTERRUPT_MESSAGE_INFO with, per message, the
+ * object, vector, DIRQL, processors and the address/data pair the device
+ * writes (HalComposeMessageInterrupt). One allocation holds the table, the
+ * objects and the lock:
+ *
+ *   IOP_MESSAGE_CONNECTION  Signature, SpinLock, Interrupts ->--------+
+ *                           Table: UnifiedIrql, MessageCount,         |
+ *                                  MessageInfo[0 .. n-1]  <- driver   |
+ *                           KINTERRUPT[0 .. n-1]  <-------------------+
+ *
+ * A device without messages gets the WDK's fallback: FallBackServiceRoutine
+ * on its line, and Version = CONNECT_LINE_BASED on return. Status codes are
+ * the WDK's (WdmlibIoConnectInterruptEx): STATUS_INVALID_PARAMETER_1 for an
+ * unknown Version, _10 for an empty ProcessorEnableMask, STATUS_NOT_FOUND
+ * for a device without the interrupt asked for.
  */
 #include "kernel/ke/ki.h"
 #include "io/iop.h"
@@ -88,6 +102,12 @@ IoDisconnectInterrupt(PKINTERRUPT InterruptObject)
                  (PVOID)InterruptObject);
         return;
     }
+    if (InterruptObject->MessageServiceRoutine != NULL) {
+        DbgPrint("IoDisconnectInterrupt: %p is one message of a message-based connection; "
+                 "IoDisconnectInterruptEx(CONNECT_MESSAGE_BASED) with its message table "
+                 "disconnects it; ignored\n", (PVOID)InterruptObject);
+        return;
+    }
     KiDisconnectInterrupt(InterruptObject);
     InterruptObject->Type = 0; /* a second disconnect is caught above, not a double free */
     ExFreePoolWithTag(InterruptObject, IOP_INTERRUPT_TAG);
@@ -115,10 +135,14 @@ IopSetDeviceInterruptResource(PDEVICE_OBJECT PhysicalDeviceObject,
             Free = Entry;
         }
     }
-    if (Free == NULL) {
+    if (Resource->Vector == 0 && Resource->MessageCount == 0) {
+        if (Free != NULL && Free->PhysicalDeviceObject == PhysicalDeviceObject) {
+            Free->PhysicalDeviceObject = NULL;
+        }
+    } else if (Free == NULL) {
         Status = STATUS_INSUFFICIENT_RESOURCES;
-    } else if (Resource->Vector == 0) {
-        Free->PhysicalDeviceObject = NULL;
+    } else if (Resource->MessageCount > IOP_MAX_DEVICE_MESSAGES) {
+        Status = STATUS_INVALID_PARAMETER;
     } else {
         Free->PhysicalDeviceObject = PhysicalDeviceObject;
         Free->Resource = *Resource;
@@ -161,8 +185,9 @@ IopConnectLine(PCSTR Version, PDEVICE_OBJECT PhysicalDeviceObject, PKINTERRUPT *
                  PhysicalDeviceObject == NULL ? "PhysicalDeviceObject" : "InterruptObject");
         return STATUS_INVALID_PARAMETER;
     }
-    if (!IopFindDeviceInterruptResource(PhysicalDeviceObject, &Resource)) {
-        DbgPrint("IoConnectInterruptEx(%s): device object %p has no interrupt resource\n",
+    if (!IopFindDeviceInterruptResource(PhysicalDeviceObject, &Resource) ||
+        Resource.Vector == 0) {
+        DbgPrint("IoConnectInterruptEx(%s): device object %p has no interrupt line\n",
                  Version, (PVOID)PhysicalDeviceObject);
         return STATUS_NOT_FOUND;
     }
@@ -200,14 +225,113 @@ IopConnectFullySpecified(ULONG Version, PIO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PA
                               Full->FloatingSave);
 }
 
-/* CONNECT_MESSAGE_BASED. No device has messages until the PCI bus driver
- * assigns them, so this is the WDK's fallback case: a device with only a
- * line gets FallBackServiceRoutine on it, with MessageBased.ServiceContext,
- * and Version tells the caller so (CONNECT_LINE_BASED). IRQL PASSIVE_LEVEL. */
+#define IOP_MESSAGE_CONNECTION_SIGNATURE 'nCsM'     /* "MsCn" */
+
+typedef struct _IOP_MESSAGE_CONNECTION {
+    ULONG Signature;                    /* cleared at disconnection */
+    KSPIN_LOCK SpinLock;                /* the messages' lock when the driver gave none */
+    PKINTERRUPT Interrupts;             /* one per message, after the table */
+    IO_INTERRUPT_MESSAGE_INFO Table;    /* what the driver gets; MessageInfo[MessageCount] */
+} IOP_MESSAGE_CONNECTION, *PIOP_MESSAGE_CONNECTION;
+
+/* IRQL PASSIVE_LEVEL. Disconnects the first Count objects and frees. */
+static VOID
+IopFreeMessageConnection(PIOP_MESSAGE_CONNECTION Connection, ULONG Count)
+{
+    ULONG Index;
+
+    for (Index = 0; Index < Count; Index++) {
+        KiDisconnectInterrupt(&Connection->Interrupts[Index]);
+        Connection->Interrupts[Index].Type = 0;
+    }
+    Connection->Signature = 0;
+    ExFreePoolWithTag(Connection, IOP_INTERRUPT_TAG);
+}
+
+/* CONNECT_MESSAGE_BASED for a device with messages (Resource). IRQL
+ * PASSIVE_LEVEL. */
+static NTSTATUS
+IopConnectMessages(PIO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS Message,
+                   const IOP_INTERRUPT_RESOURCE *Resource)
+{
+    ULONG Count = Resource->MessageCount, Index;
+    /* The objects follow the table, 16-byte aligned as pool blocks are. */
+    SIZE_T TableBytes = (FIELD_OFFSET(IOP_MESSAGE_CONNECTION, Table.MessageInfo) +
+                         Count * sizeof(IO_INTERRUPT_MESSAGE_INFO_ENTRY) + 15) & ~(SIZE_T)15;
+    PIOP_MESSAGE_CONNECTION Connection;
+    KIRQL Unified = 0;
+    NTSTATUS Status;
+
+    if (Message->MessageServiceRoutine == NULL || Message->FloatingSave) {
+        DbgPrint("IoConnectInterruptEx(CONNECT_MESSAGE_BASED): %s\n",
+                 Message->FloatingSave ? "FloatingSave must be FALSE: kernel code uses no "
+                                         "floating-point or SIMD state"
+                                       : "MessageServiceRoutine is NULL");
+        return STATUS_INVALID_PARAMETER;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        Unified = Resource->Messages[Index].Irql > Unified ? Resource->Messages[Index].Irql
+                                                           : Unified;
+    }
+    if (Message->SynchronizeIrql != 0) {
+        if (Message->SynchronizeIrql < Unified) {
+            DbgPrint("IoConnectInterruptEx(CONNECT_MESSAGE_BASED): SynchronizeIrql %u is below "
+                     "the messages' highest DIRQL %u\n", Message->SynchronizeIrql, Unified);
+            return STATUS_INVALID_PARAMETER;
+        }
+        Unified = Message->SynchronizeIrql;
+    }
+    Connection = ExAllocatePool2(POOL_FLAG_NON_PAGED, TableBytes + Count * sizeof(KINTERRUPT),
+                                 IOP_INTERRUPT_TAG);
+    if (Connection == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    Connection->Signature = IOP_MESSAGE_CONNECTION_SIGNATURE;
+    KeInitializeSpinLock(&Connection->SpinLock);
+    Connection->Interrupts = (PKINTERRUPT)((PUCHAR)Connection + TableBytes);
+    Connection->Table.UnifiedIrql = Unified;
+    Connection->Table.MessageCount = Count;
+    for (Index = 0; Index < Count; Index++) {
+        const IOP_INTERRUPT_MESSAGE *From = &Resource->Messages[Index];
+        PIO_INTERRUPT_MESSAGE_INFO_ENTRY Entry = &Connection->Table.MessageInfo[Index];
+        PKINTERRUPT Interrupt = &Connection->Interrupts[Index];
+
+        Status = HalComposeMessageInterrupt(From->Vector, From->Affinity, &Entry->MessageAddress,
+                                            &Entry->MessageData);
+        if (!NT_SUCCESS(Status)) {
+            IopFreeMessageConnection(Connection, Index);
+            return Status;
+        }
+        Entry->TargetProcessorSet = From->Affinity;
+        Entry->InterruptObject = Interrupt;
+        Entry->Vector = From->Vector;
+        Entry->Irql = From->Irql;
+        Entry->Mode = Latched;
+        Entry->Polarity = InterruptActiveHigh;
+        KiInitializeMessageInterrupt(Interrupt, Message->MessageServiceRoutine,
+                                     Message->ServiceContext, Index,
+                                     Message->SpinLock != NULL ? Message->SpinLock
+                                                               : &Connection->SpinLock,
+                                     From->Vector, From->Irql, Unified, From->Affinity);
+        Status = KiConnectInterrupt(Interrupt);
+        if (!NT_SUCCESS(Status)) {
+            IopFreeMessageConnection(Connection, Index);
+            return Status;
+        }
+    }
+    *Message->ConnectionContext.InterruptMessageTable = &Connection->Table;
+    return STATUS_SUCCESS;
+}
+
+/* CONNECT_MESSAGE_BASED. A device with messages gets them; one with only a
+ * line gets the WDK's fallback: FallBackServiceRoutine on the line, with
+ * MessageBased.ServiceContext, and Version tells the caller so
+ * (CONNECT_LINE_BASED). IRQL PASSIVE_LEVEL. */
 static NTSTATUS
 IopConnectMessageBased(PIO_CONNECT_INTERRUPT_PARAMETERS Parameters)
 {
     PIO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS Message = &Parameters->MessageBased;
+    IOP_INTERRUPT_RESOURCE Resource;    /* about 0.5 KiB of a 24 KiB stack */
     NTSTATUS Status;
 
     if (Message->PhysicalDeviceObject == NULL || Message->ConnectionContext.Generic == NULL) {
@@ -216,10 +340,18 @@ IopConnectMessageBased(PIO_CONNECT_INTERRUPT_PARAMETERS Parameters)
                                                        : "ConnectionContext");
         return STATUS_INVALID_PARAMETER;
     }
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
+        DbgPrint("IoConnectInterruptEx: called at IRQL %u; it must be called at PASSIVE_LEVEL\n",
+                 KeGetCurrentIrql());
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (IopFindDeviceInterruptResource(Message->PhysicalDeviceObject, &Resource) &&
+        Resource.MessageCount != 0) {
+        return IopConnectMessages(Message, &Resource);
+    }
     if (Message->FallBackServiceRoutine == NULL) {
         DbgPrint("IoConnectInterruptEx(CONNECT_MESSAGE_BASED): device object %p has no "
-                 "message-signaled interrupts (they come from the PCI bus driver, which "
-                 "Kestrel does not have yet) and no FallBackServiceRoutine was given\n",
+                 "message-signaled interrupts and no FallBackServiceRoutine was given\n",
                  (PVOID)Message->PhysicalDeviceObject);
         return STATUS_NOT_FOUND;
     }
@@ -231,6 +363,27 @@ IopConnectMessageBased(PIO_CONNECT_INTERRUPT_PARAMETERS Parameters)
         Parameters->Version = CONNECT_LINE_BASED;
     }
     return Status;
+}
+
+/* IRQL PASSIVE_LEVEL. */
+static VOID
+IopDisconnectMessageBased(PIO_INTERRUPT_MESSAGE_INFO Table)
+{
+    PIOP_MESSAGE_CONNECTION Connection;
+
+    if (Table == NULL) {
+        DbgPrint("IoDisconnectInterruptEx(CONNECT_MESSAGE_BASED): the message table is NULL; "
+                 "ignored\n");
+        return;
+    }
+    Connection = CONTAINING_RECORD(Table, IOP_MESSAGE_CONNECTION, Table);
+    if (Connection->Signature != IOP_MESSAGE_CONNECTION_SIGNATURE) {
+        DbgPrint("IoDisconnectInterruptEx(CONNECT_MESSAGE_BASED): %p is not a message table "
+                 "IoConnectInterruptEx returned, or it was disconnected already; ignored\n",
+                 (PVOID)Table);
+        return;
+    }
+    IopFreeMessageConnection(Connection, Table->MessageCount);
 }
 
 /* IRQL PASSIVE_LEVEL. */
@@ -271,6 +424,10 @@ IoConnectInterruptEx(PIO_CONNECT_INTERRUPT_PARAMETERS Parameters)
 VOID NTAPI
 IoDisconnectInterruptEx(PIO_DISCONNECT_INTERRUPT_PARAMETERS Parameters)
 {
+    if (Parameters != NULL && Parameters->Version == CONNECT_MESSAGE_BASED) {
+        IopDisconnectMessageBased(Parameters->ConnectionContext.InterruptMessageTable);
+        return;
+    }
     if (Parameters == NULL || (Parameters->Version != CONNECT_FULLY_SPECIFIED &&
                                Parameters->Version != CONNECT_FULLY_SPECIFIED_GROUP &&
                                Parameters->Version != CONNECT_LINE_BASED)) {

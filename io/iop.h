@@ -8,19 +8,32 @@
 #include "kernel/ob/namespace.h"
 
 /*
- * The translated interrupt resource of a physical device object, what
- * IoConnectInterruptEx(CONNECT_LINE_BASED) connects to (io/interrupt.c).
- * The PnP manager will record these when it starts a device; until it
- * exists, kernel code that enumerates a device itself records them here.
- * IRQL PASSIVE_LEVEL. STATUS_INSUFFICIENT_RESOURCES when the table is full;
- * recording a PDO again replaces its entry; Vector 0 forgets it.
+ * The translated interrupt resources of a physical device object, what
+ * IoConnectInterruptEx connects to (io/interrupt.c): its line
+ * (CONNECT_LINE_BASED, and CONNECT_MESSAGE_BASED's fallback) and its
+ * message-signaled interrupts (CONNECT_MESSAGE_BASED), message i being
+ * Messages[i]. The PnP manager records them when it starts a device and
+ * forgets them when it stops or removes it (io/pnpstate.c); tests record
+ * their own for made-up devices. IRQL PASSIVE_LEVEL.
+ * STATUS_INSUFFICIENT_RESOURCES when the table is full; recording a PDO
+ * again replaces its entry; Vector 0 with no messages forgets it.
  */
-typedef struct _IOP_INTERRUPT_RESOURCE {
+#define IOP_MAX_DEVICE_MESSAGES 32      /* MSI: 16 per descriptor here; MSI-X: 8 (PCI policy) */
+
+typedef struct _IOP_INTERRUPT_MESSAGE {
     ULONG Vector;
+    KIRQL Irql;
+    KAFFINITY Affinity;
+} IOP_INTERRUPT_MESSAGE;
+
+typedef struct _IOP_INTERRUPT_RESOURCE {
+    ULONG Vector;                       /* the line's; 0 when the device has none */
     KIRQL Irql;
     KINTERRUPT_MODE InterruptMode;
     BOOLEAN ShareVector;
     KAFFINITY Affinity;
+    ULONG MessageCount;                 /* 0 when the device has no messages */
+    IOP_INTERRUPT_MESSAGE Messages[IOP_MAX_DEVICE_MESSAGES];
 } IOP_INTERRUPT_RESOURCE, *PIOP_INTERRUPT_RESOURCE;
 
 NTSTATUS IopSetDeviceInterruptResource(_In_ PDEVICE_OBJECT PhysicalDeviceObject,

@@ -13,12 +13,37 @@
  */
 #include "io/pnpp.h"
 
-/* PASSIVE_LEVEL, tree lock held. Tells io/interrupt.c the device's line,
- * for IoConnectInterruptEx(CONNECT_LINE_BASED); Vector 0 forgets it. */
+/* One message descriptor's messages, appended to Resource: message i of
+ * the descriptor arrives on its first vector + i. */
+static VOID
+IopRecordMessages(PDEVICE_NODE Node, PIOP_INTERRUPT_RESOURCE Resource,
+                  const CM_PARTIAL_RESOURCE_DESCRIPTOR *Raw,
+                  const CM_PARTIAL_RESOURCE_DESCRIPTOR *Translated)
+{
+    ULONG Index;
+
+    for (Index = 0; Index < Raw->u.MessageInterrupt.Raw.MessageCount; Index++) {
+        IOP_INTERRUPT_MESSAGE *Message = &Resource->Messages[Resource->MessageCount];
+
+        if (Resource->MessageCount == IOP_MAX_DEVICE_MESSAGES) {
+            DbgPrint("PnP: %wZ has more than %u messages; IoConnectInterruptEx connects the "
+                     "first %u\n", &Node->InstancePath, IOP_MAX_DEVICE_MESSAGES,
+                     IOP_MAX_DEVICE_MESSAGES);
+            return;
+        }
+        Message->Vector = Translated->u.MessageInterrupt.Translated.Vector + Index;
+        Message->Irql = (KIRQL)Translated->u.MessageInterrupt.Translated.Level;
+        Message->Affinity = Translated->u.MessageInterrupt.Translated.Affinity;
+        Resource->MessageCount++;
+    }
+}
+
+/* PASSIVE_LEVEL, tree lock held. Tells io/interrupt.c the device's line
+ * and messages, for IoConnectInterruptEx; !Started forgets them. */
 static VOID
 IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
 {
-    IOP_INTERRUPT_RESOURCE Resource;
+    IOP_INTERRUPT_RESOURCE Resource;    /* about 0.5 KiB of a 24 KiB stack */
     PCM_RESOURCE_LIST Raw = Node->ResourceList, Translated = Node->ResourceListTranslated;
     ULONG Index;
 
@@ -30,8 +55,12 @@ IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
         for (Index = 0; Index < List->Count; Index++) {
             PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc = &List->PartialDescriptors[Index];
 
-            if (Desc->Type == CmResourceTypeInterrupt &&
-                (Desc->Flags & CM_RESOURCE_INTERRUPT_MESSAGE) == 0) {
+            if (Desc->Type != CmResourceTypeInterrupt) {
+                continue;
+            }
+            if ((Desc->Flags & CM_RESOURCE_INTERRUPT_MESSAGE) != 0) {
+                IopRecordMessages(Node, &Resource, &RawList->PartialDescriptors[Index], Desc);
+            } else if (Resource.Vector == 0) {
                 Resource.Vector = Desc->u.Interrupt.Vector;
                 Resource.Irql = (KIRQL)Desc->u.Interrupt.Level;
                 Resource.Affinity = Desc->u.Interrupt.Affinity;
@@ -39,12 +68,14 @@ IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
                     (Desc->Flags & CM_RESOURCE_INTERRUPT_LATCHED) != 0 ? Latched : LevelSensitive;
                 Resource.ShareVector =
                     RawList->PartialDescriptors[Index].ShareDisposition == CmResourceShareShared;
-                break;
             }
         }
     }
-    if (Resource.Vector != 0 || !Started) {
-        IopSetDeviceInterruptResource(Node->PhysicalDeviceObject, &Resource);
+    if (Resource.Vector != 0 || Resource.MessageCount != 0 || !Started) {
+        if (!NT_SUCCESS(IopSetDeviceInterruptResource(Node->PhysicalDeviceObject, &Resource))) {
+            DbgPrint("PnP: %wZ: no room to record its interrupts; IoConnectInterruptEx will not "
+                     "find them\n", &Node->InstancePath);
+        }
     }
 }
 

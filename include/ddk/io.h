@@ -76,6 +76,18 @@ typedef struct _IO_INTERRUPT_MESSAGE_INFO {
     IO_INTERRUPT_MESSAGE_INFO_ENTRY MessageInfo[1];
 } IO_INTERRUPT_MESSAGE_INFO, *PIO_INTERRUPT_MESSAGE_INFO;
 
+/* Windows x64's layout (wdm.h): a driver built for it reads these tables. */
+_Static_assert(sizeof(IO_INTERRUPT_MESSAGE_INFO_ENTRY) == 48, "IO_INTERRUPT_MESSAGE_INFO_ENTRY");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, TargetProcessorSet) == 8, "TargetProcessorSet");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, InterruptObject) == 16, "InterruptObject");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, MessageData) == 24, "MessageData");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, Vector) == 28, "Vector");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, Irql) == 32, "Irql");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, Mode) == 36, "Mode");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, Polarity) == 40, "Polarity");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO, MessageCount) == 4, "MessageCount");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO, MessageInfo) == 8, "MessageInfo");
+
 typedef struct _IO_CONNECT_INTERRUPT_FULLY_SPECIFIED_PARAMETERS {
     PDEVICE_OBJECT PhysicalDeviceObject;
     PKINTERRUPT *InterruptObject;
@@ -145,20 +157,27 @@ typedef struct _IO_DISCONNECT_INTERRUPT_PARAMETERS {
  *     PhysicalDeviceObject or (GROUP only) a Group other than 0,
  *     STATUS_INVALID_PARAMETER_10 for an empty ProcessorEnableMask.
  *   CONNECT_LINE_BASED: the line comes from PhysicalDeviceObject's
- *     translated interrupt resource; STATUS_NOT_FOUND when it has none
- *     (until the PnP manager exists, the kernel records them itself).
- *   CONNECT_MESSAGE_BASED: no device has messages until the PCI bus driver
- *     assigns them, so FallBackServiceRoutine is connected to the device's
- *     line (with ServiceContext) and Version becomes CONNECT_LINE_BASED;
- *     *ConnectionContext.InterruptObject receives the object. Without a
- *     fallback routine: STATUS_NOT_FOUND.
+ *     translated interrupt resource; STATUS_NOT_FOUND when it has none.
+ *   CONNECT_MESSAGE_BASED: a device started with message-signaled
+ *     interrupts gets one interrupt object per message;
+ *     MessageServiceRoutine(Interrupt, ServiceContext, MessageID) runs at
+ *     the table's UnifiedIrql (the highest DIRQL of the messages, or
+ *     SynchronizeIrql when given: it must not be below that) holding one
+ *     lock for all messages (SpinLock, or the connection's own), so
+ *     KeSynchronizeExecution on any entry's InterruptObject excludes every
+ *     message's ISR. *ConnectionContext.InterruptMessageTable receives the
+ *     table; Version stays CONNECT_MESSAGE_BASED. A device with only a
+ *     line gets FallBackServiceRoutine on it (with ServiceContext), Version
+ *     becomes CONNECT_LINE_BASED and *ConnectionContext.InterruptObject
+ *     receives the object; without a fallback routine: STATUS_NOT_FOUND.
  *   CONNECT_MESSAGE_BASED_PASSIVE: STATUS_NOT_SUPPORTED.
  *   Anything else: STATUS_INVALID_PARAMETER_1.
  */
 NTSTATUS NTAPI IoConnectInterruptEx(_Inout_ PIO_CONNECT_INTERRUPT_PARAMETERS Parameters);
 
 /* IRQL PASSIVE_LEVEL: undoes a successful IoConnectInterruptEx; Version is
- * the one that call left in its parameters. */
+ * the one that call left in its parameters (CONNECT_MESSAGE_BASED: pass the
+ * message table; every message is disconnected and the table freed). */
 VOID NTAPI IoDisconnectInterruptEx(_In_ PIO_DISCONNECT_INTERRUPT_PARAMETERS Parameters);
 
 /* ===========================================================================

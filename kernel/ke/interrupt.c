@@ -16,6 +16,11 @@
  * it, and the machine goes on without it. It stays masked until its last
  * interrupt object disconnects and a new one connects.
  *
+ * A message-signaled interrupt (one KINTERRUPT per message, io/interrupt.c)
+ * goes through the same loop: its object's service routine is
+ * KiMessageServiceRoutine, which adds the message number, so the line's
+ * path pays nothing for messages.
+ *
  * Connection and disconnection hold KiInterruptConnectLock at HIGH_LEVEL,
  * so no interrupt on this processor sees a list half changed.
  * FIXME: with application processors, disconnect must also wait until no
@@ -48,6 +53,30 @@ KiInitializeInterrupt(PKINTERRUPT Interrupt, PKSERVICE_ROUTINE ServiceRoutine,
     Interrupt->Mode = InterruptMode;
     Interrupt->ShareVector = ShareVector;
     Interrupt->ProcessorEnableMask = ProcessorEnableMask;
+}
+
+/* The service routine of every message's object: the driver's message
+ * routine with the message's number. Runs as any ISR does (at
+ * SynchronizeIrql, holding the interrupt spin lock). */
+static BOOLEAN
+KiMessageServiceRoutine(PKINTERRUPT Interrupt, PVOID ServiceContext)
+{
+    return Interrupt->MessageServiceRoutine(Interrupt, ServiceContext, Interrupt->MessageId);
+}
+
+/* Any IRQL. */
+VOID
+KiInitializeMessageInterrupt(PKINTERRUPT Interrupt, PKMESSAGE_SERVICE_ROUTINE MessageServiceRoutine,
+                             PVOID ServiceContext, ULONG MessageId, PKSPIN_LOCK SpinLock,
+                             ULONG Vector, KIRQL Irql, KIRQL SynchronizeIrql,
+                             KAFFINITY ProcessorEnableMask)
+{
+    /* A message is a memory write the device makes once per event: an
+     * edge, never shared (each device has vectors of its own). */
+    KiInitializeInterrupt(Interrupt, KiMessageServiceRoutine, ServiceContext, SpinLock, Vector,
+                          Irql, SynchronizeIrql, Latched, FALSE, ProcessorEnableMask);
+    Interrupt->MessageServiceRoutine = MessageServiceRoutine;
+    Interrupt->MessageId = MessageId;
 }
 
 /* What is wrong with connecting Interrupt, or NULL. The connect lock is
@@ -127,7 +156,9 @@ KiConnectInterrupt(PKINTERRUPT Interrupt)
     KeLowerIrql(OldIrql);
     if (Problem != NULL) {
         DbgPrint("KeConnectInterrupt: cannot connect %pS to vector 0x%x: %s\n",
-                 (PVOID)Interrupt->ServiceRoutine, Interrupt->Vector, Problem);
+                 Interrupt->MessageServiceRoutine != NULL ? (PVOID)Interrupt->MessageServiceRoutine
+                                                          : (PVOID)Interrupt->ServiceRoutine,
+                 Interrupt->Vector, Problem);
     }
     return Status;
 }

@@ -87,6 +87,12 @@ typedef struct _KINTERRUPT {
     KINTERRUPT_MODE Mode;
     KAFFINITY ProcessorEnableMask;
     volatile ULONG64 ClaimedCount;  /* times the ISR returned TRUE */
+    /* One message of a message-signaled connection (IoConnectInterruptEx,
+     * CONNECT_MESSAGE_BASED): ServiceRoutine is then KiMessageServiceRoutine,
+     * which calls the driver's routine with the message's number, so the
+     * dispatch loop is the same for lines and messages. NULL for a line. */
+    PKMESSAGE_SERVICE_ROUTINE MessageServiceRoutine;
+    ULONG MessageId;
 } KINTERRUPT;
 
 #define KI_INTERRUPT_OBJECT_TYPE 0x16   /* Windows' InterruptObject */
@@ -113,6 +119,14 @@ VOID KiInitializeInterrupt(_Out_ PKINTERRUPT Interrupt, _In_ PKSERVICE_ROUTINE S
                            ULONG Vector, KIRQL Irql, KIRQL SynchronizeIrql,
                            KINTERRUPT_MODE InterruptMode, BOOLEAN ShareVector,
                            KAFFINITY ProcessorEnableMask);
+/* As KiInitializeInterrupt for message MessageId of a device: latched,
+ * its vector exclusive, the ISR MessageServiceRoutine(Interrupt,
+ * ServiceContext, MessageId). Any IRQL. */
+VOID KiInitializeMessageInterrupt(_Out_ PKINTERRUPT Interrupt,
+                                  _In_ PKMESSAGE_SERVICE_ROUTINE MessageServiceRoutine,
+                                  _In_opt_ PVOID ServiceContext, ULONG MessageId,
+                                  _In_opt_ PKSPIN_LOCK SpinLock, ULONG Vector, KIRQL Irql,
+                                  KIRQL SynchronizeIrql, KAFFINITY ProcessorEnableMask);
 /* Links the object to its vector; the first one on a vector installs the
  * vector's entry and unmasks its line. IRQL <= DISPATCH_LEVEL. */
 NTSTATUS KiConnectInterrupt(_Inout_ PKINTERRUPT Interrupt);

@@ -327,7 +327,8 @@ KTEST_COM2(MessageBasedConnectFallsBackToTheLine)
     KT_ASSERT(KtpCom2Reset());
     Vector = HalGetInterruptVector(Isa, 0, COM2_IRQ, COM2_IRQ, &Irql, &Affinity);
     KT_ASSERT(Vector != 0);
-    Resource = (IOP_INTERRUPT_RESOURCE){Vector, Irql, Latched, FALSE, Affinity};
+    Resource = (IOP_INTERRUPT_RESOURCE){.Vector = Vector, .Irql = Irql, .InterruptMode = Latched,
+                                        .ShareVector = FALSE, .Affinity = Affinity};
     KT_ASSERT_STATUS(IopSetDeviceInterruptResource((PDEVICE_OBJECT)&FakePdo, &Resource),
                      STATUS_SUCCESS);
     Parameters.Version = CONNECT_MESSAGE_BASED;
@@ -375,7 +376,8 @@ KTEST_COM2(SharedLineIsClaimedByTheRightIsr)
     KT_ASSERT_STATUS(IoConnectInterrupt(&FakeInterrupt, KtpFakeDeviceIsr, &Fake, NULL, Vector,
                                         Irql, Irql, Latched, TRUE, Affinity, FALSE),
                      STATUS_SUCCESS);
-    Resource = (IOP_INTERRUPT_RESOURCE){Vector, Irql, Latched, TRUE, Affinity};
+    Resource = (IOP_INTERRUPT_RESOURCE){.Vector = Vector, .Irql = Irql, .InterruptMode = Latched,
+                                        .ShareVector = TRUE, .Affinity = Affinity};
     KT_ASSERT_STATUS(IopSetDeviceInterruptResource((PDEVICE_OBJECT)&FakePdo, &Resource),
                      STATUS_SUCCESS);
     Parameters.Version = CONNECT_LINE_BASED;
