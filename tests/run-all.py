@@ -211,7 +211,8 @@ SPECIAL_BOOTS = [
     *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge,"
        "PciBusRootStarted,PciBusEveryFunctionHasPdo,PciBusPdoAnswersQueries,"
        "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted,"
-       "PciBusSerialCardInterrupts,PciBusRescanLeavesKnownBarsAlone "
+       "PciBusSerialCardInterrupts,PciBusRescanLeavesKnownBarsAlone,PciBusTreeFollowsBridges,"
+       "PciBusSlotNumbersFromPorts,PciBusBridgeRefusesStopAndGoesAfterChildren "
        "pcilist",
        PCI_TEST_DEVICES,
        [rf"^PCI 00:00\.0 8086:{host} ",
@@ -221,6 +222,9 @@ SPECIAL_BOOTS = [
         r"^PCI: root bus 0: \d+ function\(s\), \d+ new \(sized\), 0 known \(not sized again\), "
         r"0 gone",
         r"^PCI: bus 1 behind bridge 00:[0-9a-f]{2}\.0: 1 function\(s\), 1 new \(sized\), 0 known",
+        r"^PCI: tree: ACPI\\PNP0A0[38]\\0 > PCI\\VEN_1B36&DEV_0001&\S+\\00&[0-9A-F]{2}&0 "
+        r"\(bus 1\) > PCI\\VEN_1B36&DEV_0002&\S+\\01&02&0 at 01:02\.0",
+        r"^PCI: bridge PCI\\VEN_1B36&DEV_0001&\S+ removed after its card and enumerated again",
         r"^PCI: re-scan of bus 1: \d+ function\(s\), 0 new, \d+ known, 0 gone; 0 config write",
         r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x",
         r"^PCI: serial card \\DosDevices\\COM\d+: a 256-byte write ended with 0x00000000"])

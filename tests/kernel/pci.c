@@ -226,7 +226,9 @@ KTEST(PciNvmeMsix)
 
 /* In the harness's "pci" boots only: a PCI 16550 (class 070002) behind a
  * PCI-to-PCI bridge. Its scratch register (16550 datasheet: offset 7)
- * answers through the I/O BAR enumeration reported. */
+ * answers through the I/O BAR enumeration reported, and its instance ID
+ * names where it is, bus&device&function, since the same card behind
+ * another bridge would have every other ID string the same. */
 KTEST(PciSerialBehindBridge)
 {
     PCI_CONFIG_ACCESS Access;
@@ -247,6 +249,13 @@ KTEST(PciSerialBehindBridge)
         Serial->Bars[0].Kind != PciBarIo || Serial->Bars[0].Length != 8) {
         PciFreeScanResult(&Result);
         KT_ASSERT(!"PCI 16550: CC_070002 and an 8-port I/O BAR0");
+    }
+    if (Serial->Bus == Serial->ParentBus || Serial->InstanceId[2] != L'&' ||
+        Serial->InstanceId[1] != L"0123456789ABCDEF"[Serial->Bus & 0xF] ||
+        Serial->InstanceId[4] != L"0123456789ABCDEF"[Serial->Device & 0xF] ||
+        Serial->InstanceId[6] != (WCHAR)(L'0' + Serial->Function)) {
+        PciFreeScanResult(&Result);
+        KT_ASSERT(!"PCI 16550: behind a bridge, instance ID bus&device&function");
     }
     Scratch = (PUCHAR)(ULONG_PTR)(Serial->Bars[0].Address + 7);
     Saved = READ_PORT_UCHAR(Scratch);
