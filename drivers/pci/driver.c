@@ -4,12 +4,14 @@
  *
  * A WDM bus driver (WDK, "Writing a bus driver") for PCI Local Bus 3.0 and
  * PCI Express 4.0 functions, serving the PCI root bus IDs *PNP0A03 and
- * *PNP0A08 (driver.mk). Where things are:
+ * *PNP0A08 and, as the function driver of every PCI-to-PCI bridge it
+ * reports, PCI\CC_0604 (driver.mk): one FDO per bus (pcibus.h has the
+ * picture). Where things are:
  *
  *   driver.c    DriverEntry, Unload, IRP_MJ_PNP by device kind
  *   power.c     IRP_MJ_POWER
- *   pnp.c       AddDevice and the FDO's IRP_MJ_PNP
- *   fdo.c       scanning the bus and keeping one PDO per function
+ *   pnp.c       AddDevice (a root bus or a bridge) and the FDO's IRP_MJ_PNP
+ *   fdo.c       scanning the FDO's bus and keeping one PDO per function
  *   pdo.c       the PDO's IRP_MJ_PNP: start, stop, remove, decode
  *   msi.c       MSI and MSI-X programmed at the PDO's start, off at stop
  *   pdoquery.c  the PDO's answers: IDs, capabilities, bus information

@@ -48,8 +48,10 @@ PciInitializeHalConfigAccess(PPCI_CONFIG_ACCESS Access)
     Access->Segment = 0;
 }
 
-/* PASSIVE_LEVEL, at boot before drivers use their devices (it sizes BARs).
- * Prints every function of segment 0 and one summary line. */
+/* PASSIVE_LEVEL. Prints every function of segment 0 and one summary line.
+ * FIXME: the listing sizes every function's BARs, and the kernel runs it
+ * at the end of boot, after the PnP manager started drivers; it should
+ * print the bus driver's records of the functions its FDOs know instead. */
 NTSTATUS
 PciListFunctions(VOID)
 {

@@ -5,13 +5,16 @@
  * The core is pure logic over a small table of config-space callbacks
  * (PCI_CONFIG_ACCESS), so that the same code runs in the kernel, over the
  * HAL (drivers/pci/halaccess.c), and on the build machine over a fake
- * config space (tests/host/pci*.c). It scans from a root bus through every
- * PCI-to-PCI bridge as the firmware numbered it, and for each function
- * found produces a PCI_FUNCTION record: identity, the IDs the PnP manager
- * asks for (IRP_MN_QUERY_ID), sized BARs, the interrupt and the MSI/MSI-X
- * capabilities. From a record, PciBuildRequirementsList and
- * PciBuildResourceList make what IRP_MN_QUERY_RESOURCE_REQUIREMENTS and
- * IRP_MN_QUERY_RESOURCES return.
+ * config space (tests/host/pci*.c). It scans one bus (what each of the
+ * bus driver's FDOs asks, PciScan), or a root bus and every bus behind its
+ * PCI-to-PCI bridges as the firmware numbered them (pcilist, tests), and
+ * for each function found produces a PCI_FUNCTION record: identity, the
+ * IDs the PnP manager asks for (IRP_MN_QUERY_ID), sized BARs, the
+ * interrupt and the MSI/MSI-X capabilities. A function the caller already
+ * knows is identified from its header alone: sizing a BAR writes to it,
+ * which must not happen under a running driver. From a record,
+ * PciBuildRequirementsList and PciBuildResourceList make what
+ * IRP_MN_QUERY_RESOURCE_REQUIREMENTS and IRP_MN_QUERY_RESOURCES return.
  *
  * Kestrel keeps the firmware's assignments: no bus number, BAR or
  * interrupt line is reprogrammed.
