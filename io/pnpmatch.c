@@ -13,6 +13,10 @@
  * Pdo) attaching its device to the top: lower filters, the function driver,
  * upper filters. DriverEntry runs once per driver, when the first device
  * needs it (built-in drivers already ran theirs at boot).
+ *
+ * A device no driver serves keeps problem 28 (CM_PROB_FAILED_INSTALL)
+ * until a driver that serves it is registered (IopRegisterDriverService,
+ * as a driver installed on Windows): then it is matched and started.
  */
 #include "io/pnpp.h"
 
@@ -48,12 +52,42 @@ IopInitializeDriverServices(VOID)
     }
 }
 
-/* PASSIVE_LEVEL. The service must stay valid until unregistered. */
+/* PASSIVE_LEVEL, tree lock held. Every node left without a driver
+ * (problem 28) that some service now serves: drivers added, resources,
+ * start. Nodes a start adds to the tree come after it in pre-order and
+ * are new, so the walk goes on through them safely; none is deleted
+ * before IopProcessPendingRemovals. */
+static VOID
+IopRetryNodesWithoutDriver(VOID)
+{
+    PDEVICE_NODE Node;
+
+    for (Node = IopRootDeviceNode; Node != NULL; Node = IopNextDeviceNode(Node)) {
+        if (Node->State != DeviceNodeInitialized || Node->Problem != CM_PROB_FAILED_INSTALL ||
+            IopMatchFunctionDriver(Node) == NULL) {
+            continue;
+        }
+        DbgPrint("PnP: %wZ: a driver for it was registered; starting it\n",
+                 &Node->InstancePath);
+        IopSetNodeProblem(Node, 0, STATUS_SUCCESS);
+        if (NT_SUCCESS(IopAddDriversToNode(Node))) {
+            IopStartDeviceNode(Node);
+        }
+    }
+    IopProcessPendingRemovals();
+}
+
+/* PASSIVE_LEVEL. The service must stay valid until unregistered. As on
+ * Windows once a driver is installed, the devices that had none and match
+ * it are started now, before this returns. */
 VOID
 IopRegisterDriverService(PIOP_DRIVER_SERVICE Service)
 {
     IopAcquirePnpTreeLock();
     InsertTailList(&IopDriverServices, &Service->Link);
+    if (IopRootDeviceNode != NULL) {
+        IopRetryNodesWithoutDriver();
+    }
     IopReleasePnpTreeLock();
 }
 

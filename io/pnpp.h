@@ -188,6 +188,8 @@ NTSTATUS IopSendPowerIrp(_In_ PDEVICE_OBJECT Device, _In_ UCHAR Minor, _In_ POWE
 /* ---- Driver services and AddDevice (io/pnpmatch.c) ---- */
 
 VOID IopInitializeDriverServices(VOID);
+/* Adds a driver at run time (tests); then starts the nodes left with
+ * problem 28 (no driver) that it, or any service, now serves. PASSIVE_LEVEL. */
 VOID IopRegisterDriverService(_Inout_ PIOP_DRIVER_SERVICE Service);
 VOID IopUnregisterDriverService(_Inout_ PIOP_DRIVER_SERVICE Service);
 /* The best function driver: each hardware ID in order, then each
