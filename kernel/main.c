@@ -75,10 +75,6 @@ KipFinishBoot(VOID)
     ULONG Failed = 0;
     BOOLEAN RanTests = KiCommandLineHasWord("ktest");
 
-    /* "pcilist": every PCI function found, like lspci (drivers/pci/list.c). */
-    if (KiCommandLineHasWord("pcilist")) {
-        PciListFunctions();
-    }
     if (RanTests) {
         Failed = KtRunSelected(KeLoaderBlock.CommandLine);
     }
@@ -134,6 +130,11 @@ KiSystemStartup(KESTREL_BOOT_INFO *BootInfo)
     ExInitSystem();
     /* The object namespace: \Device, \Driver, \?? and the \DosDevices link. */
     ObInitializeNamespace();
+    /* "pcilist": every PCI function, like lspci (drivers/pci/list.c). Listing
+     * sizes BARs, so it runs before the PnP manager starts any driver. */
+    if (KiCommandLineHasWord("pcilist")) {
+        PciListFunctions();
+    }
     /* The I/O manager: device and driver objects, every built-in driver's DriverEntry. */
     IoInitSystem();
 

@@ -49,9 +49,8 @@ PciInitializeHalConfigAccess(PPCI_CONFIG_ACCESS Access)
 }
 
 /* PASSIVE_LEVEL. Prints every function of segment 0 and one summary line.
- * FIXME: the listing sizes every function's BARs, and the kernel runs it
- * at the end of boot, after the PnP manager started drivers; it should
- * print the bus driver's records of the functions its FDOs know instead. */
+ * The listing sizes every function's BARs (decoding off meanwhile), so the
+ * kernel runs it before the PnP manager starts any driver (kernel/main.c). */
 NTSTATUS
 PciListFunctions(VOID)
 {
