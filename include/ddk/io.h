@@ -78,8 +78,10 @@ typedef struct _IO_INTERRUPT_MESSAGE_INFO {
 
 /* Windows x64's layout (wdm.h): a driver built for it reads these tables. */
 _Static_assert(sizeof(IO_INTERRUPT_MESSAGE_INFO_ENTRY) == 48, "IO_INTERRUPT_MESSAGE_INFO_ENTRY");
-_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, TargetProcessorSet) == 8, "TargetProcessorSet");
-_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, InterruptObject) == 16, "InterruptObject");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, TargetProcessorSet) == 8,
+               "TargetProcessorSet");
+_Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, InterruptObject) == 16,
+               "InterruptObject");
 _Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, MessageData) == 24, "MessageData");
 _Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, Vector) == 28, "Vector");
 _Static_assert(FIELD_OFFSET(IO_INTERRUPT_MESSAGE_INFO_ENTRY, Irql) == 32, "Irql");

@@ -357,6 +357,7 @@ KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
         }
         return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
     case IRP_MN_START_DEVICE:
+        return KtPnpComplete(Irp, Child->FailStart ? STATUS_UNSUCCESSFUL : STATUS_SUCCESS, 0);
     case IRP_MN_QUERY_STOP_DEVICE:
     case IRP_MN_CANCEL_STOP_DEVICE:
     case IRP_MN_STOP_DEVICE:

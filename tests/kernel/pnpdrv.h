@@ -40,6 +40,7 @@ typedef struct _KTPNP_CHILD {
     UCHAR Messages;
     BOOLEAN MessagePerDescriptor;
     BOOLEAN Late;                       /* IDs KTPNP\Late: no driver until a test adds one */
+    BOOLEAN FailStart;                  /* the PDO fails IRP_MN_START_DEVICE */
     /* Set by the function driver. */
     BOOLEAN Added;
     PDEVICE_OBJECT AddedPdo;

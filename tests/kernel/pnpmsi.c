@@ -116,7 +116,8 @@ KTEST(PnpMsiMessagesAssignedAndTranslated)
 
     KtPnpReset();
     KtPnpSetMessageSignaled(TRUE);
-    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ, .Messages = 4};
+    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ,
+                        .Messages = 4};
     *C1 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT1, .Irq = 0xFF, .Messages = 3,
                         .MessagePerDescriptor = TRUE};
     BusPdo = KtPnpCreateBus(L"M1");
@@ -200,7 +201,8 @@ KTEST(PnpMsiLineForADriverWithoutMessages)
     KT_ASSERT(Vector != 0);
     Used = KtMsiUsedVectors();
     KtPnpReset();
-    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ, .Messages = 4};
+    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ,
+                        .Messages = 4};
     *C1 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT1, .Irq = 0xFF, .Messages = 2};
     BusPdo = KtPnpCreateBus(L"M2");
     KT_ASSERT(BusPdo != NULL);
@@ -243,7 +245,8 @@ KTEST(PnpMsiNoVectorsLeftTakesTheLine)
     }
     KtPnpReset();
     KtPnpSetMessageSignaled(TRUE);
-    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ, .Messages = 16};
+    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ,
+                        .Messages = 16};
     BusPdo = KtPnpCreateBus(L"M3");
     for (Index = 0; Index < Count; Index++) {
         HalpReleaseMessageVectors(Grabbed[Index], 16);
@@ -471,7 +474,8 @@ KTEST(PnpMsiConnectMessageBased)
 
     KtPnpReset();
     KtPnpSetMessageSignaled(TRUE);
-    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ, .Messages = 4};
+    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = KT_MSI_IRQ,
+                        .Messages = 4};
     *C1 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT1, .Irq = 0xFF, .Messages = 3,
                         .MessagePerDescriptor = TRUE};
     BusPdo = KtPnpCreateBus(L"M4");
@@ -593,4 +597,28 @@ KTEST(PnpMsiLateDriverStartsProblem28Node)
     KT_ASSERT(KtMsiRemoveBus(BusPdo));
     KT_ASSERT(C0->Removed);
     KT_ASSERT_EQ(KtMsiUsedVectors(), Used);
+}
+
+/* A start that fails gives the message vectors back (the WDK's failed
+ * start: REMOVE_DEVICE follows, problem 10). */
+KTEST(PnpMsiFailedStartGivesVectorsBack)
+{
+    KTPNP_CHILD *C0 = &KtPnp.Children[0];
+    PDEVICE_OBJECT BusPdo;
+    PDEVICE_NODE Node;
+    ULONG Used = KtMsiUsedVectors();
+
+    KtPnpReset();
+    KtPnpSetMessageSignaled(TRUE);
+    *C0 = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_MSI_PORT0, .Irq = 0xFF, .Messages = 8,
+                        .FailStart = TRUE};
+    BusPdo = KtPnpCreateBus(L"M6");
+    KT_ASSERT(BusPdo != NULL);
+    Node = KtMsiBusNode(BusPdo)->Child;
+    KT_ASSERT(Node != NULL);
+    KT_ASSERT_EQ(Node->Problem, CM_PROB_FAILED_START);
+    KT_ASSERT(Node->ResourceList == NULL);
+    KT_ASSERT(KtPnpFindEvent(0, KTPNP_WHO_PDO(0), IRP_MJ_PNP, IRP_MN_START_DEVICE) >= 0);
+    KT_ASSERT_EQ(KtMsiUsedVectors(), Used);
+    KT_ASSERT(KtMsiRemoveBus(BusPdo));
 }
