@@ -59,6 +59,11 @@ _Static_assert(IOCTL_SERIAL_SET_BAUD_RATE == 0x001B0004, "IOCTL_SERIAL_SET_BAUD_
 _Static_assert(IOCTL_SERIAL_WAIT_ON_MASK == 0x001B0048, "IOCTL_SERIAL_WAIT_ON_MASK");
 _Static_assert(IOCTL_SERIAL_GET_COMMSTATUS == 0x001B006C, "IOCTL_SERIAL_GET_COMMSTATUS");
 _Static_assert(IOCTL_SERIAL_GET_PROPERTIES == 0x001B0074, "IOCTL_SERIAL_GET_PROPERTIES");
+_Static_assert(IOCTL_SERIAL_SET_QUEUE_SIZE == 0x001B0008, "IOCTL_SERIAL_SET_QUEUE_SIZE");
+_Static_assert(IOCTL_SERIAL_IMMEDIATE_CHAR == 0x001B0018, "IOCTL_SERIAL_IMMEDIATE_CHAR");
+_Static_assert(IOCTL_SERIAL_SET_HANDFLOW == 0x001B0064, "IOCTL_SERIAL_SET_HANDFLOW");
+_Static_assert(IOCTL_SERIAL_CONFIG_SIZE == 0x001B0080, "IOCTL_SERIAL_CONFIG_SIZE");
+_Static_assert(IOCTL_SERIAL_GET_COMMCONFIG == 0x001B0084, "IOCTL_SERIAL_GET_COMMCONFIG");
 
 /* IOCTL_SERIAL_SET_BAUD_RATE / GET_BAUD_RATE. */
 typedef struct _SERIAL_BAUD_RATE {
@@ -96,6 +101,70 @@ typedef struct _SERIAL_TIMEOUTS {
     ULONG WriteTotalTimeoutMultiplier;
     ULONG WriteTotalTimeoutConstant;
 } SERIAL_TIMEOUTS, *PSERIAL_TIMEOUTS;
+
+/* IOCTL_SERIAL_SET_QUEUE_SIZE: the receive buffer grows to at least InSize
+ * bytes (it never shrinks); OutSize is not used. */
+typedef struct _SERIAL_QUEUE_SIZE {
+    ULONG InSize;
+    ULONG OutSize;
+} SERIAL_QUEUE_SIZE, *PSERIAL_QUEUE_SIZE;
+
+/* IOCTL_SERIAL_SET_CHARS / GET_CHARS: the special characters. XonChar and
+ * XoffChar must differ. */
+typedef struct _SERIAL_CHARS {
+    UCHAR EofChar;
+    UCHAR ErrorChar;        /* replaces a byte received with an error (SERIAL_ERROR_CHAR) */
+    UCHAR BreakChar;        /* stands for a break in the data (SERIAL_BREAK_CHAR) */
+    UCHAR EventChar;        /* its arrival is SERIAL_EV_RXFLAG */
+    UCHAR XonChar;
+    UCHAR XoffChar;
+} SERIAL_CHARS, *PSERIAL_CHARS;
+
+/* IOCTL_SERIAL_SET_HANDFLOW / GET_HANDFLOW: handshake and flow control.
+ * ControlHandShake: */
+#define SERIAL_DTR_MASK ((ULONG)0x03)
+#define SERIAL_DTR_CONTROL ((ULONG)0x01)        /* DTR on */
+#define SERIAL_DTR_HANDSHAKE ((ULONG)0x02)      /* DTR is input flow control */
+#define SERIAL_CTS_HANDSHAKE ((ULONG)0x08)      /* send only while CTS is on */
+#define SERIAL_DSR_HANDSHAKE ((ULONG)0x10)      /* send only while DSR is on */
+#define SERIAL_DCD_HANDSHAKE ((ULONG)0x20)      /* send only while DCD is on */
+#define SERIAL_OUT_HANDSHAKEMASK ((ULONG)0x38)
+#define SERIAL_DSR_SENSITIVITY ((ULONG)0x40)    /* drop what arrives while DSR is off */
+#define SERIAL_ERROR_ABORT ((ULONG)0x80000000)  /* a line error cancels reads and writes */
+#define SERIAL_CONTROL_INVALID ((ULONG)0x7FFFFF84)
+/* FlowReplace: */
+#define SERIAL_AUTO_TRANSMIT ((ULONG)0x01)      /* XOFF/XON received stop and restart sending */
+#define SERIAL_AUTO_RECEIVE ((ULONG)0x02)       /* XOFF/XON sent to stop and restart the peer */
+#define SERIAL_ERROR_CHAR ((ULONG)0x04)
+#define SERIAL_NULL_STRIPPING ((ULONG)0x08)
+#define SERIAL_BREAK_CHAR ((ULONG)0x10)
+#define SERIAL_RTS_MASK ((ULONG)0xC0)
+#define SERIAL_RTS_CONTROL ((ULONG)0x40)        /* RTS on */
+#define SERIAL_RTS_HANDSHAKE ((ULONG)0x80)      /* RTS is input flow control */
+#define SERIAL_TRANSMIT_TOGGLE ((ULONG)0xC0)    /* RTS on while there is something to send */
+#define SERIAL_XOFF_CONTINUE ((ULONG)0x80000000) /* keep sending after XOFF was sent */
+#define SERIAL_FLOW_INVALID ((ULONG)0x7FFFFF20)
+
+/* Input flow control stops the peer when fewer than XoffLimit bytes of the
+ * receive buffer are free, and lets it go on when XonLimit bytes or fewer
+ * are left in it. Both lie between 0 and the buffer's size. */
+typedef struct _SERIAL_HANDFLOW {
+    ULONG ControlHandShake;
+    ULONG FlowReplace;
+    LONG XonLimit;
+    LONG XoffLimit;
+} SERIAL_HANDFLOW, *PSERIAL_HANDFLOW;
+
+/* IOCTL_SERIAL_GET_STATS: counts since the port was opened or the last
+ * IOCTL_SERIAL_CLEAR_STATS. */
+typedef struct _SERIALPERF_STATS {
+    ULONG ReceivedCount;
+    ULONG TransmittedCount;
+    ULONG FrameErrorCount;
+    ULONG SerialOverrunErrorCount;  /* bytes the UART lost: its FIFO was full */
+    ULONG BufferOverrunErrorCount;  /* bytes the driver lost: its buffer was full */
+    ULONG ParityErrorCount;
+} SERIALPERF_STATS, *PSERIALPERF_STATS;
 
 /* IOCTL_SERIAL_SET_WAIT_MASK / GET_WAIT_MASK / WAIT_ON_MASK events. */
 #define SERIAL_EV_RXCHAR 0x0001     /* any byte received */
@@ -240,6 +309,10 @@ typedef struct _SERIAL_COMMPROP {
 } SERIAL_COMMPROP, *PSERIAL_COMMPROP;
 
 _Static_assert(sizeof(SERIAL_STATUS) == 20, "SERIAL_STATUS");
+_Static_assert(sizeof(SERIAL_CHARS) == 6, "SERIAL_CHARS");
+_Static_assert(sizeof(SERIAL_HANDFLOW) == 16, "SERIAL_HANDFLOW");
+_Static_assert(sizeof(SERIALPERF_STATS) == 24, "SERIALPERF_STATS");
+_Static_assert(sizeof(SERIAL_QUEUE_SIZE) == 8, "SERIAL_QUEUE_SIZE");
 _Static_assert(sizeof(SERIAL_COMMPROP) == 64, "SERIAL_COMMPROP");
 
 #endif /* _NTDDSER_ */

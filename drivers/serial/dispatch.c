@@ -37,8 +37,21 @@ SerialCheckState(PSERIAL_DEVICE_EXTENSION Extension)
     }
 }
 
+/* Any IRQL <= DISPATCH_LEVEL. The WDK: with SERIAL_ERROR_ABORT, after a
+ * line error every request but IOCTL_SERIAL_GET_COMMSTATUS (which clears
+ * the error) is cancelled. */
+NTSTATUS
+SerialCheckErrorAbort(PSERIAL_DEVICE_EXTENSION Extension)
+{
+    if ((Extension->Uart.HandFlow.ControlHandShake & SERIAL_ERROR_ABORT) != 0 &&
+        *(volatile ULONG *)&Extension->ErrorsSeen != 0) {
+        return STATUS_CANCELLED;
+    }
+    return STATUS_SUCCESS;
+}
+
 /* PASSIVE_LEVEL. A fresh open starts with no stale input, errors or
- * events. */
+ * events, and statistics from zero. */
 NTSTATUS
 SerialCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
@@ -60,6 +73,7 @@ SerialCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         Extension->HistoryMask = 0;
         Extension->ErrorsSeen = 0;
         KeReleaseSpinLock(&Extension->QueueLock, OldIrql);
+        SerialClearStats(Extension);
         InterlockedIncrement(&Extension->OpenCount);
     }
     IoReleaseRemoveLock(&Extension->RemoveLock, Irp);
@@ -106,6 +120,9 @@ SerialQueueTransfer(PDEVICE_OBJECT DeviceObject, PIRP Irp, BOOLEAN Read)
         return SerialCompleteIrp(Irp, Status, 0);
     }
     Status = SerialCheckState(Extension);
+    if (NT_SUCCESS(Status)) {
+        Status = SerialCheckErrorAbort(Extension);
+    }
     if (!NT_SUCCESS(Status) || Length == 0) {
         IoReleaseRemoveLock(&Extension->RemoveLock, Irp);
         return SerialCompleteIrp(Irp, Status, 0);

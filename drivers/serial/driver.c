@@ -12,11 +12,15 @@
  *   pnp.c       AddDevice, IRP_MJ_PNP, IRP_MJ_POWER
  *   start.c     taking the resources of IRP_MN_START_DEVICE, stopping
  *   dispatch.c  create, close, cleanup, read, write
- *   ioctl.c     device control (ntddser.h)
+ *   ioctl.c     device control (ntddser.h): the list of requests, line settings
+ *   flowctl.c   handshake, flow control, break, immediate character requests
+ *   status.c    status, statistics, properties, receive buffer size requests
  *   queue.c     the cancel-safe queues of reads, writes and waits
  *   io.c        moving bytes between the ring, the UART and the IRPs (DPC level)
  *   isr.c       the ISR (acknowledges the UART, queues the DPC) and the DPC
  *   uart.c      the 16550's programming; hw.h its registers
+ *   uartisr.c   the 16550 at interrupt time: receive, transmit, line and modem status
+ *   uartflow.c  handshake and flow control on the 16550
  *   ring.c      the receive ring; timeout.c SERIAL_TIMEOUTS arithmetic
  */
 #include "serial.h"

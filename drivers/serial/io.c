@@ -45,7 +45,7 @@ typedef struct _SERIAL_TX_CONTEXT {
 
 static KSYNCHRONIZE_ROUTINE SerialStartTransmitSync;
 static KSYNCHRONIZE_ROUTINE SerialStopTransmitSync;
-static KSYNCHRONIZE_ROUTINE SerialResumeReceiveSync;
+static KSYNCHRONIZE_ROUTINE SerialReceiveDrainedSync;
 
 /* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
@@ -69,9 +69,9 @@ SerialStopTransmitSync(PVOID Context)
 
 /* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
-SerialResumeReceiveSync(PVOID Context)
+SerialReceiveDrainedSync(PVOID Context)
 {
-    SerialUartResumeReceive(&((PSERIAL_DEVICE_EXTENSION)Context)->Uart);
+    SerialUartReceiveDrained(&((PSERIAL_DEVICE_EXTENSION)Context)->Uart);
     return TRUE;
 }
 
@@ -181,9 +181,10 @@ SerialServiceReads(PSERIAL_DEVICE_EXTENSION Extension)
     } else {
         KeCancelTimer(&Extension->ReadIntervalTimer);
     }
-    /* Flow control: the ISR stopped taking bytes when the ring filled. */
-    if (Extension->Uart.RxThrottled && SerialRingFree(&Extension->Uart.Rx) >= SERIAL_RX_RING_SIZE / 2) {
-        (VOID)SerialSynchronize(Extension, SerialResumeReceiveSync, Extension);
+    /* Flow control: when the ring filled, the ISR stopped taking bytes or
+     * held the peer back; with room again, both end. */
+    if (SerialUartDrainWanted(&Extension->Uart)) {
+        (VOID)SerialSynchronize(Extension, SerialReceiveDrainedSync, Extension);
     }
     KeReleaseSpinLock(&Extension->ServiceLock, OldIrql);
     SerialCompleteList(&Done);
@@ -236,7 +237,7 @@ SerialServiceWrites(PSERIAL_DEVICE_EXTENSION Extension)
             Extension->TxIrp = Irp;
             Tx.Extension = Extension;
             Tx.Buffer = Irp->AssociatedIrp.SystemBuffer;
-            Tx.Length = IoGetCurrentIrpStackLocation(Irp)->Parameters.Write.Length;
+            Tx.Length = SerialWriteLength(Irp);
             /* A short write may be in the FIFO already: finish it now. */
             Again = SerialSynchronize(Extension, SerialStartTransmitSync, &Tx);
             if (!Again && SerialComputeWriteTimeout(&Extension->Timeouts, Tx.Length, &TimeoutMs)) {
@@ -252,9 +253,10 @@ SerialServiceWrites(PSERIAL_DEVICE_EXTENSION Extension)
     SerialCompleteList(&Done);
 }
 
-/* IRQL <= DISPATCH_LEVEL; takes ServiceLock. Turns what the ISR found into
+/* IRQL <= DISPATCH_LEVEL; takes QueueLock. Turns what the ISR found into
  * history (events the client waits for) and errors (GET_COMMSTATUS), and
- * completes a pending WAIT_ON_MASK when its events have come. */
+ * completes a pending WAIT_ON_MASK when its events have come. Under
+ * SERIAL_ERROR_ABORT a line error cancels every read and write. */
 VOID
 SerialServiceWaits(PSERIAL_DEVICE_EXTENSION Extension)
 {
@@ -272,6 +274,12 @@ SerialServiceWaits(PSERIAL_DEVICE_EXTENSION Extension)
         Extension->HistoryMask = 0;
     }
     KeReleaseSpinLock(&Extension->QueueLock, OldIrql);
+    /* ErrorsSeen is set first: a read that comes now is refused
+     * (SerialCheckErrorAbort), one that came before is cancelled here. */
+    if (Errors != 0 && (Extension->Uart.HandFlow.ControlHandShake & SERIAL_ERROR_ABORT) != 0) {
+        SerialFlushQueue(&Extension->ReadQueue, NULL, STATUS_CANCELLED);
+        SerialFlushQueue(&Extension->WriteQueue, NULL, STATUS_CANCELLED);
+    }
     if (Mask == 0) {
         return;
     }

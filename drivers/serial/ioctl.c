@@ -1,6 +1,13 @@
 /*
  * drivers/serial/ioctl.c - IRP_MJ_DEVICE_CONTROL: the ntddser.h requests.
  *
+ * SerialControl's switch is the list of every request the driver serves;
+ * the line settings (baud rate, line control, timeouts, the modem control
+ * and status registers), purge and the wait-on-mask requests are handled
+ * here, handshake and flow control in flowctl.c, status and statistics in
+ * status.c. A code that is not in the list gets STATUS_INVALID_PARAMETER,
+ * as from Windows' serial driver.
+ *
  * All are METHOD_BUFFERED: input and output share SystemBuffer. A buffer
  * too small for the structure is STATUS_BUFFER_TOO_SMALL; a value the
  * UART cannot take is STATUS_INVALID_PARAMETER; both leave the port as it
@@ -62,12 +69,10 @@ static BOOLEAN
 SerialReadMsrSync(PVOID Context)
 {
     PSERIAL_REGISTER_CONTEXT Register = Context;
-    PSERIAL_UART Uart = &Register->Extension->Uart;
 
-    /* Reading MSR clears its delta bits: keep what they said for the
-     * next wait, as the ISR would have. */
-    Uart->Msr = SerialReadRegister(Uart, SERIAL_MSR);
-    Register->Result = Uart->Msr;
+    /* Reading MSR clears its delta bits: SampleModem keeps what they said
+     * for the next wait, as the ISR would have. */
+    Register->Result = SerialUartSampleModem(&Register->Extension->Uart);
     return TRUE;
 }
 
@@ -76,61 +81,6 @@ SerialClearRxFifoSync(PVOID Context)
 {
     SerialUartClearReceiveFifo(&((PSERIAL_REGISTER_CONTEXT)Context)->Extension->Uart);
     return TRUE;
-}
-
-/* IRQL <= DISPATCH_LEVEL. Bytes of queued writes not yet handed to the UART. */
-static ULONG
-SerialAmountInOutQueue(PSERIAL_DEVICE_EXTENSION Extension)
-{
-    ULONG Amount = 0;
-    PLIST_ENTRY Entry;
-    KIRQL OldIrql;
-    PIRP Irp;
-
-    KeAcquireSpinLock(&Extension->QueueLock, &OldIrql);
-    for (Entry = Extension->WriteQueue.List.Flink; Entry != &Extension->WriteQueue.List;
-         Entry = Entry->Flink) {
-        Irp = CONTAINING_RECORD(Entry, IRP, Tail.Overlay.ListEntry);
-        Amount += IoGetCurrentIrpStackLocation(Irp)->Parameters.Write.Length;
-        if (Irp == Extension->TxIrp) {
-            Amount -= Extension->Uart.TxSent;
-        }
-    }
-    KeReleaseSpinLock(&Extension->QueueLock, OldIrql);
-    return Amount;
-}
-
-/* PASSIVE_LEVEL. What this UART can do, for GET_PROPERTIES. */
-static VOID
-SerialFillProperties(PSERIAL_COMMPROP Properties)
-{
-    RtlZeroMemory(Properties, sizeof(*Properties));
-    Properties->PacketLength = sizeof(SERIAL_COMMPROP);
-    Properties->PacketVersion = 2;
-    Properties->ServiceMask = SERIAL_SP_SERIALCOMM;
-    Properties->MaxTxQueue = 0;                 /* writes are queued as IRPs */
-    Properties->MaxRxQueue = SERIAL_RX_RING_SIZE;
-    Properties->MaxBaud = SERIAL_BAUD_115200;
-    Properties->ProvSubType = SERIAL_SP_RS232;
-    Properties->ProvCapabilities = SERIAL_PCF_DTRDSR | SERIAL_PCF_RTSCTS | SERIAL_PCF_CD |
-                                   SERIAL_PCF_PARITY_CHECK | SERIAL_PCF_TOTALTIMEOUTS |
-                                   SERIAL_PCF_INTTIMEOUTS;
-    Properties->SettableParams = SERIAL_SP_PARITY | SERIAL_SP_BAUD | SERIAL_SP_DATABITS |
-                                 SERIAL_SP_STOPBITS | SERIAL_SP_PARITY_CHECK |
-                                 SERIAL_SP_CARRIER_DETECT;
-    Properties->SettableBaud = SERIAL_BAUD_075 | SERIAL_BAUD_110 | SERIAL_BAUD_134_5 |
-                               SERIAL_BAUD_150 | SERIAL_BAUD_300 | SERIAL_BAUD_600 |
-                               SERIAL_BAUD_1200 | SERIAL_BAUD_1800 | SERIAL_BAUD_2400 |
-                               SERIAL_BAUD_4800 | SERIAL_BAUD_7200 | SERIAL_BAUD_9600 |
-                               SERIAL_BAUD_14400 | SERIAL_BAUD_19200 | SERIAL_BAUD_38400 |
-                               SERIAL_BAUD_57600 | SERIAL_BAUD_115200 | SERIAL_BAUD_USER;
-    Properties->SettableData = SERIAL_DATABITS_5 | SERIAL_DATABITS_6 | SERIAL_DATABITS_7 |
-                               SERIAL_DATABITS_8;
-    Properties->SettableStopParity = SERIAL_STOPBITS_10 | SERIAL_STOPBITS_15 |
-                                     SERIAL_STOPBITS_20 | SERIAL_PARITY_NONE |
-                                     SERIAL_PARITY_ODD | SERIAL_PARITY_EVEN |
-                                     SERIAL_PARITY_MARK | SERIAL_PARITY_SPACE;
-    Properties->CurrentRxQueue = SERIAL_RX_RING_SIZE;
 }
 
 /* PASSIVE_LEVEL. IOCTL_SERIAL_PURGE. */
@@ -238,12 +188,6 @@ SerialControl(PSERIAL_DEVICE_EXTENSION Extension, PIRP Irp, ULONG Code, ULONG In
         NEED_OUT(SERIAL_LINE_CONTROL);
         *(PSERIAL_LINE_CONTROL)Buffer = Extension->LineControl;
         return STATUS_SUCCESS;
-    case IOCTL_SERIAL_SET_BREAK_ON:
-    case IOCTL_SERIAL_SET_BREAK_OFF:
-        Register.Clear = SERIAL_LCR_BREAK;
-        Register.Set = Code == IOCTL_SERIAL_SET_BREAK_ON ? SERIAL_LCR_BREAK : 0;
-        (VOID)SerialSynchronize(Extension, SerialSetLcrSync, &Register);
-        return STATUS_SUCCESS;
     case IOCTL_SERIAL_SET_TIMEOUTS: {
         PSERIAL_TIMEOUTS Timeouts = Buffer;
         NEED_IN(SERIAL_TIMEOUTS);
@@ -261,20 +205,6 @@ SerialControl(PSERIAL_DEVICE_EXTENSION Extension, PIRP Irp, ULONG Code, ULONG In
     case IOCTL_SERIAL_GET_TIMEOUTS:
         NEED_OUT(SERIAL_TIMEOUTS);
         *(PSERIAL_TIMEOUTS)Buffer = Extension->Timeouts;
-        return STATUS_SUCCESS;
-    case IOCTL_SERIAL_SET_DTR:
-    case IOCTL_SERIAL_CLR_DTR:
-    case IOCTL_SERIAL_SET_RTS:
-    case IOCTL_SERIAL_CLR_RTS:
-        Register.Clear = (Code == IOCTL_SERIAL_SET_DTR || Code == IOCTL_SERIAL_CLR_DTR)
-                             ? SERIAL_MCR_DTR : SERIAL_MCR_RTS;
-        Register.Set = (Code == IOCTL_SERIAL_SET_DTR || Code == IOCTL_SERIAL_SET_RTS)
-                           ? Register.Clear : 0;
-        (VOID)SerialSynchronize(Extension, SerialSetMcrSync, &Register);
-        return STATUS_SUCCESS;
-    case IOCTL_SERIAL_GET_DTRRTS:
-        NEED_OUT(ULONG);
-        *(PULONG)Buffer = Extension->Uart.Mcr & (SERIAL_DTR_STATE | SERIAL_RTS_STATE);
         return STATUS_SUCCESS;
     case IOCTL_SERIAL_GET_MODEM_CONTROL:
         NEED_OUT(ULONG);
@@ -298,19 +228,6 @@ SerialControl(PSERIAL_DEVICE_EXTENSION Extension, PIRP Irp, ULONG Code, ULONG In
         (VOID)SerialSynchronize(Extension, SerialReadMsrSync, &Register);
         *(PULONG)Buffer = Register.Result;
         return STATUS_SUCCESS;
-    case IOCTL_SERIAL_GET_COMMSTATUS: {
-        PSERIAL_STATUS Status = Buffer;
-        NEED_OUT(SERIAL_STATUS);
-        SerialServiceWaits(Extension);  /* collect the ISR's error bits */
-        RtlZeroMemory(Status, sizeof(*Status));
-        KeAcquireSpinLock(&Extension->QueueLock, &OldIrql);
-        Status->Errors = Extension->ErrorsSeen;
-        Extension->ErrorsSeen = 0;
-        KeReleaseSpinLock(&Extension->QueueLock, OldIrql);
-        Status->AmountInInQueue = SerialRingCount(&Extension->Uart.Rx);
-        Status->AmountInOutQueue = SerialAmountInOutQueue(Extension);
-        return STATUS_SUCCESS;
-    }
     case IOCTL_SERIAL_PURGE:
         NEED_IN(ULONG);
         return SerialPurge(Extension, *(PULONG)Buffer);
@@ -344,12 +261,34 @@ SerialControl(PSERIAL_DEVICE_EXTENSION Extension, PIRP Irp, ULONG Code, ULONG In
         NEED_OUT(ULONG);
         Irp->IoStatus.Information = 0;
         return SerialWaitOnMask(Extension, Irp);
+    case IOCTL_SERIAL_SET_HANDFLOW:
+    case IOCTL_SERIAL_GET_HANDFLOW:
+    case IOCTL_SERIAL_SET_CHARS:
+    case IOCTL_SERIAL_GET_CHARS:
+    case IOCTL_SERIAL_SET_DTR:
+    case IOCTL_SERIAL_CLR_DTR:
+    case IOCTL_SERIAL_SET_RTS:
+    case IOCTL_SERIAL_CLR_RTS:
+    case IOCTL_SERIAL_GET_DTRRTS:
+    case IOCTL_SERIAL_SET_BREAK_ON:
+    case IOCTL_SERIAL_SET_BREAK_OFF:
+    case IOCTL_SERIAL_SET_XON:
+    case IOCTL_SERIAL_SET_XOFF:
+    case IOCTL_SERIAL_IMMEDIATE_CHAR:
+        return SerialFlowControl(Extension, Irp, Code, InLength, OutLength);
+    case IOCTL_SERIAL_GET_COMMSTATUS:
+    case IOCTL_SERIAL_GET_STATS:
+    case IOCTL_SERIAL_CLEAR_STATS:
     case IOCTL_SERIAL_GET_PROPERTIES:
-        NEED_OUT(SERIAL_COMMPROP);
-        SerialFillProperties(Buffer);
-        return STATUS_SUCCESS;
+    case IOCTL_SERIAL_SET_QUEUE_SIZE:
+    case IOCTL_SERIAL_CONFIG_SIZE:
+        return SerialStatusControl(Extension, Irp, Code, InLength, OutLength);
     default:
-        return STATUS_INVALID_DEVICE_REQUEST;
+        /* Not served (among ntddser.h's: RESET_DEVICE, XOFF_COUNTER,
+         * LSRMST_INSERT, GET/SET_COMMCONFIG, SET_FIFO_CONTROL). */
+        DbgPrint("Serial: COM%u does not serve IOCTL 0x%08x (function %u)\n",
+                 Extension->ComNumber, Code, (Code >> 2) & 0xFFF);
+        return STATUS_INVALID_PARAMETER;
     }
 #undef NEED_IN
 #undef NEED_OUT
@@ -361,14 +300,18 @@ SerialDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PSERIAL_DEVICE_EXTENSION Extension = DeviceObject->DeviceExtension;
     PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
+    ULONG Code = IrpSp->Parameters.DeviceIoControl.IoControlCode;
     NTSTATUS Status;
 
     Irp->IoStatus.Information = 0;
     Status = IoAcquireRemoveLock(&Extension->RemoveLock, Irp);
     if (NT_SUCCESS(Status)) {
         Status = SerialCheckState(Extension);
+        if (NT_SUCCESS(Status) && Code != IOCTL_SERIAL_GET_COMMSTATUS) {
+            Status = SerialCheckErrorAbort(Extension);
+        }
         if (NT_SUCCESS(Status)) {
-            Status = SerialControl(Extension, Irp, IrpSp->Parameters.DeviceIoControl.IoControlCode,
+            Status = SerialControl(Extension, Irp, Code,
                                    IrpSp->Parameters.DeviceIoControl.InputBufferLength,
                                    IrpSp->Parameters.DeviceIoControl.OutputBufferLength);
         }

@@ -181,7 +181,8 @@ SerialAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT PhysicalDeviceObject
     if (Extension->ComNumber >= (ULONG)SerialNextFreeCom) {
         SerialNextFreeCom = (LONG)Extension->ComNumber + 1;
     }
-    Extension->RxStorage = ExAllocatePool2(POOL_FLAG_NON_PAGED, SERIAL_RX_RING_SIZE,
+    Extension->RxSize = SERIAL_RX_RING_SIZE;
+    Extension->RxStorage = ExAllocatePool2(POOL_FLAG_NON_PAGED, Extension->RxSize,
                                            SERIAL_POOL_TAG);
     if (Extension->RxStorage == NULL) {
         IoDeleteSymbolicLink(&Extension->LinkName);
@@ -202,7 +203,7 @@ SerialAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT PhysicalDeviceObject
     SerialInitializeQueue(&Extension->ReadQueue, Extension);
     SerialInitializeQueue(&Extension->WriteQueue, Extension);
     SerialInitializeQueue(&Extension->WaitQueue, Extension);
-    (VOID)SerialRingInitialize(&Extension->Uart.Rx, Extension->RxStorage, SERIAL_RX_RING_SIZE);
+    SerialUartInitializeState(&Extension->Uart, Extension->RxStorage, Extension->RxSize);
     KeInitializeDpc(&Extension->IsrDpc, SerialIsrDpc, Extension);
     KeInitializeTimer(&Extension->ReadTotalTimer);
     KeInitializeDpc(&Extension->ReadTotalDpc, SerialReadTimeoutDpc, Extension);
@@ -210,6 +211,8 @@ SerialAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT PhysicalDeviceObject
     KeInitializeDpc(&Extension->ReadIntervalDpc, SerialReadTimeoutDpc, Extension);
     KeInitializeTimer(&Extension->WriteTotalTimer);
     KeInitializeDpc(&Extension->WriteTotalDpc, SerialWriteTimeoutDpc, Extension);
+    KeInitializeTimer(&Extension->RtsToggleTimer);
+    KeInitializeDpc(&Extension->RtsToggleDpc, SerialRtsToggleDpc, Extension);
 
     Extension->LowerDevice = IoAttachDeviceToDeviceStack(DeviceObject, PhysicalDeviceObject);
     if (Extension->LowerDevice == NULL) {

@@ -19,13 +19,40 @@ static IO_CSQ_ACQUIRE_LOCK SerialCsqAcquireLock;
 static IO_CSQ_RELEASE_LOCK SerialCsqReleaseLock;
 static IO_CSQ_COMPLETE_CANCELED_IRP SerialCsqCompleteCanceled;
 
-/* DISPATCH_LEVEL, holding QueueLock. */
+/* DISPATCH_LEVEL, holding QueueLock. TRUE when an IOCTL_SERIAL_IMMEDIATE_CHAR
+ * is queued (the only IRP of the write queue that is not a write). */
+static BOOLEAN
+SerialImmediateQueued(PSERIAL_QUEUE Queue)
+{
+    PLIST_ENTRY Entry;
+    PIRP Irp;
+
+    for (Entry = Queue->List.Flink; Entry != &Queue->List; Entry = Entry->Flink) {
+        Irp = CONTAINING_RECORD(Entry, IRP, Tail.Overlay.ListEntry);
+        if (IoGetCurrentIrpStackLocation(Irp)->MajorFunction == IRP_MJ_DEVICE_CONTROL) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* DISPATCH_LEVEL, holding QueueLock. Refuses a second immediate character
+ * (the WDK allows one at a time): IoCsqInsertIrpEx then leaves it to the
+ * caller to complete. */
 static NTSTATUS
 SerialCsqInsert(PIO_CSQ Csq, PIRP Irp, PVOID InsertContext)
 {
     PSERIAL_QUEUE Queue = CONTAINING_RECORD(Csq, SERIAL_QUEUE, Csq);
+    PIRP Sending = Queue->Extension->TxIrp;
 
-    if (InsertContext == SERIAL_INSERT_HEAD) {
+    if (InsertContext == SERIAL_INSERT_NEXT && SerialImmediateQueued(Queue)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (InsertContext == SERIAL_INSERT_NEXT && Queue == &Queue->Extension->WriteQueue &&
+        Sending != NULL) {
+        /* Behind the write the UART is sending, ahead of the others. */
+        InsertHeadList(&Sending->Tail.Overlay.ListEntry, &Irp->Tail.Overlay.ListEntry);
+    } else if (InsertContext == SERIAL_INSERT_HEAD || InsertContext == SERIAL_INSERT_NEXT) {
         InsertHeadList(&Queue->List, &Irp->Tail.Overlay.ListEntry);
     } else {
         InsertTailList(&Queue->List, &Irp->Tail.Overlay.ListEntry);
@@ -115,8 +142,9 @@ SerialInitializeQueue(PSERIAL_QUEUE Queue, PSERIAL_DEVICE_EXTENSION Extension)
 NTSTATUS
 SerialQueueIrp(PSERIAL_QUEUE Queue, PIRP Irp, PVOID Where)
 {
-    (VOID)IoCsqInsertIrpEx(&Queue->Csq, Irp, NULL, Where);
-    return STATUS_PENDING;
+    NTSTATUS Status = IoCsqInsertIrpEx(&Queue->Csq, Irp, NULL, Where);
+
+    return NT_SUCCESS(Status) ? STATUS_PENDING : Status;
 }
 
 /* IRQL <= DISPATCH_LEVEL. */

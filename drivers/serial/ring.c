@@ -74,3 +74,20 @@ SerialRingGet(PSERIAL_RING Ring, PUCHAR Destination, ULONG Length)
     __atomic_store_n(&Ring->Tail, Tail + Count, __ATOMIC_RELEASE);
     return Count;
 }
+
+/* Any IRQL, both sides stopped. */
+BOOLEAN
+SerialRingMove(PSERIAL_RING Ring, PUCHAR Buffer, ULONG Size)
+{
+    ULONG Count = SerialRingCount(Ring);
+
+    if (Buffer == NULL || Size == 0 || (Size & (Size - 1)) != 0 || Size < Count) {
+        return FALSE;
+    }
+    (VOID)SerialRingGet(Ring, Buffer, Count);
+    Ring->Buffer = Buffer;
+    Ring->Size = Size;
+    Ring->Tail = 0;
+    Ring->Head = Count;
+    return TRUE;
+}

@@ -41,4 +41,10 @@ ULONG SerialRingFree(_In_ const SERIAL_RING *Ring);
 ULONG SerialRingGet(_Inout_ PSERIAL_RING Ring, _Out_writes_opt_(Length) PUCHAR Destination,
                     _In_ ULONG Length);
 
+/* Both sides stopped (the caller holds the consumer's lock and the
+ * interrupt's): the bytes stored move to Buffer, which becomes the ring.
+ * FALSE, and nothing moves, when Size is not a power of two or too small
+ * for them. */
+BOOLEAN SerialRingMove(_Inout_ PSERIAL_RING Ring, _In_ PUCHAR Buffer, _In_ ULONG Size);
+
 #endif /* KESTREL_DRIVERS_SERIAL_RING_H */

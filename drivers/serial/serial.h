@@ -25,7 +25,8 @@
 #include "timeout.h"
 
 #define SERIAL_POOL_TAG 'lreS'
-#define SERIAL_RX_RING_SIZE 16384           /* a power of two */
+#define SERIAL_RX_RING_SIZE 16384           /* a power of two: the size at AddDevice */
+#define SERIAL_RX_RING_MAX (1024 * 1024)    /* the most IOCTL_SERIAL_SET_QUEUE_SIZE grows it to */
 #define SERIAL_DEFAULT_BAUD 115200
 #define SERIAL_NAME_CHARS 32
 
@@ -46,9 +47,11 @@ typedef struct _SERIAL_QUEUE {
     struct _SERIAL_DEVICE_EXTENSION *Extension;
 } SERIAL_QUEUE, *PSERIAL_QUEUE;
 
-/* IoCsqInsertIrpEx's InsertContext: where the IRP goes. */
+/* IoCsqInsertIrpEx's InsertContext: where the IRP goes. NEXT is right
+ * after the write being sent (IOCTL_SERIAL_IMMEDIATE_CHAR). */
 #define SERIAL_INSERT_TAIL ((PVOID)0)
 #define SERIAL_INSERT_HEAD ((PVOID)1)
+#define SERIAL_INSERT_NEXT ((PVOID)2)
 
 /* IoCsqRemoveNextIrp's PeekContext: the first IRP matching both (NULL
  * fields match anything). */
@@ -67,6 +70,17 @@ typedef struct _SERIAL_PEEK {
 #define SERIAL_IRP_ANY_BYTE 0x2         /* SerialReadAnyByte */
 #define SERIAL_IRP_IMMEDIATE 0x4        /* SerialReadImmediate */
 #define SERIAL_IRP_INTERVAL_SHIFT 32    /* the interval in ms, in the high half */
+
+/* The UART's counters when the statistics were last cleared (at open and
+ * by IOCTL_SERIAL_CLEAR_STATS): GET_STATS reports the difference. */
+typedef struct _SERIAL_STATS_BASE {
+    ULONG64 RxBytes;
+    ULONG64 TxBytes;
+    ULONG FramingErrors;
+    ULONG Overruns;
+    ULONG QueueOverruns;
+    ULONG ParityErrors;
+} SERIAL_STATS_BASE;
 
 typedef struct _SERIAL_DEVICE_EXTENSION {
     PDEVICE_OBJECT DeviceObject;
@@ -94,7 +108,9 @@ typedef struct _SERIAL_DEVICE_EXTENSION {
     KINTERRUPT_MODE InterruptMode;
     BOOLEAN ShareVector;
     SERIAL_UART Uart;
-    PUCHAR RxStorage;                   /* SERIAL_RX_RING_SIZE bytes */
+    PUCHAR RxStorage;                   /* the ring's RxSize bytes */
+    ULONG RxSize;
+    SERIAL_STATS_BASE StatsBase;
 
     /* Settings. */
     ULONG BaudRate;
@@ -121,6 +137,8 @@ typedef struct _SERIAL_DEVICE_EXTENSION {
     KDPC ReadIntervalDpc;
     KTIMER WriteTotalTimer;
     KDPC WriteTotalDpc;
+    KTIMER RtsToggleTimer;              /* transmit toggle: polls TEMT */
+    KDPC RtsToggleDpc;
     ULONG64 DpcCount;
 } SERIAL_DEVICE_EXTENSION, *PSERIAL_DEVICE_EXTENSION;
 
@@ -150,14 +168,32 @@ DRIVER_DISPATCH SerialWrite;
 /* The status new I/O gets in the current PnP state; STATUS_SUCCESS when
  * the device can take it. */
 NTSTATUS SerialCheckState(_In_ PSERIAL_DEVICE_EXTENSION Extension);
+/* STATUS_CANCELLED while a line error waits for IOCTL_SERIAL_GET_COMMSTATUS
+ * under SERIAL_ERROR_ABORT, else STATUS_SUCCESS. */
+NTSTATUS SerialCheckErrorAbort(_In_ PSERIAL_DEVICE_EXTENSION Extension);
 
 /* ioctl.c */
 DRIVER_DISPATCH SerialDeviceControl;
 
+/* The IOCTL handlers outside ioctl.c. PASSIVE_LEVEL, holding the remove
+ * lock; the buffer is Irp->AssociatedIrp.SystemBuffer. Each sets
+ * Information for what it returns; STATUS_PENDING when the IRP is queued. */
+typedef NTSTATUS SERIAL_IOCTL_HANDLER(_In_ PSERIAL_DEVICE_EXTENSION Extension, _In_ PIRP Irp,
+                                      _In_ ULONG Code, _In_ ULONG InLength, _In_ ULONG OutLength);
+/* flowctl.c: SET/GET_HANDFLOW, SET/GET_CHARS, SET/CLR_DTR and RTS,
+ * SET_BREAK_ON/OFF, SET_XON/XOFF, IMMEDIATE_CHAR. */
+SERIAL_IOCTL_HANDLER SerialFlowControl;
+/* status.c: GET_COMMSTATUS, GET/CLEAR_STATS, GET_PROPERTIES,
+ * SET_QUEUE_SIZE, CONFIG_SIZE. */
+SERIAL_IOCTL_HANDLER SerialStatusControl;
+/* status.c: the statistics start again from the UART's counters now. */
+VOID SerialClearStats(_In_ PSERIAL_DEVICE_EXTENSION Extension);
+
 /* queue.c: the three cancel-safe queues. */
 VOID SerialInitializeQueue(_Out_ PSERIAL_QUEUE Queue, _In_ PSERIAL_DEVICE_EXTENSION Extension);
-/* Inserts and marks pending; STATUS_PENDING, or STATUS_CANCELLED (the IRP
- * was completed) when it had been cancelled already. */
+/* Inserts and marks pending: STATUS_PENDING (a cancelled IRP is completed
+ * at once, and is no longer the caller's); or the refusal of the insert
+ * (a second immediate character), the IRP still the caller's to complete. */
 NTSTATUS SerialQueueIrp(_In_ PSERIAL_QUEUE Queue, _In_ PIRP Irp, _In_ PVOID Where);
 /* Completes every IRP of Queue (of FileObject, unless NULL) with Status. */
 VOID SerialFlushQueue(_In_ PSERIAL_QUEUE Queue, _In_opt_ PFILE_OBJECT FileObject,
@@ -166,6 +202,7 @@ VOID SerialFlushQueue(_In_ PSERIAL_QUEUE Queue, _In_opt_ PFILE_OBJECT FileObject
 /* isr.c */
 KSERVICE_ROUTINE SerialIsr;
 KDEFERRED_ROUTINE SerialIsrDpc;
+KDEFERRED_ROUTINE SerialRtsToggleDpc;
 
 /* io.c: moving data between the hardware and the IRPs. DISPATCH_LEVEL. */
 VOID SerialServiceReads(_In_ PSERIAL_DEVICE_EXTENSION Extension);
@@ -176,6 +213,16 @@ KDEFERRED_ROUTINE SerialWriteTimeoutDpc;
 /* Stops the transmitter's current write (cancel, purge, stop): returns
  * its bytes sent. Any IRQL <= DISPATCH_LEVEL. */
 ULONG SerialDetachTransmit(_In_ PSERIAL_DEVICE_EXTENSION Extension);
+
+/* The bytes a queued write sends: its length, or the one byte of an
+ * IOCTL_SERIAL_IMMEDIATE_CHAR, which travels in the write queue. */
+FORCEINLINE ULONG
+SerialWriteLength(PIRP Irp)
+{
+    PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
+
+    return IrpSp->MajorFunction == IRP_MJ_WRITE ? IrpSp->Parameters.Write.Length : 1;
+}
 
 /* Runs Routine(Extension) under the interrupt spin lock when connected,
  * directly otherwise (the device is not started: nothing can race). */

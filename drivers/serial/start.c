@@ -172,9 +172,10 @@ SerialStartHardware(PSERIAL_DEVICE_EXTENSION Extension, PCM_RESOURCE_LIST Raw,
         return Status;
     }
 
-    RtlZeroMemory(&Extension->Uart.Overruns,
-                  sizeof(SERIAL_UART) - FIELD_OFFSET(SERIAL_UART, Overruns));
-    (VOID)SerialRingInitialize(&Extension->Uart.Rx, Extension->RxStorage, SERIAL_RX_RING_SIZE);
+    /* A fresh start: no stale input, events or errors. The settings
+     * (handshake, special characters) and the counters stay. */
+    (VOID)SerialRingInitialize(&Extension->Uart.Rx, Extension->RxStorage, Extension->RxSize);
+    Extension->Uart.Rx80Full = FALSE;
     Extension->Uart.Events = 0;
     Extension->Uart.Errors = 0;
     Extension->Uart.Mcr = 0;
@@ -206,7 +207,9 @@ SerialStopHardware(PSERIAL_DEVICE_EXTENSION Extension)
     KeCancelTimer(&Extension->ReadTotalTimer);
     KeCancelTimer(&Extension->ReadIntervalTimer);
     KeCancelTimer(&Extension->WriteTotalTimer);
+    KeCancelTimer(&Extension->RtsToggleTimer);
     (VOID)KeRemoveQueueDpc(&Extension->IsrDpc);
+    (VOID)KeRemoveQueueDpc(&Extension->RtsToggleDpc);
     SerialReleaseRegisters(Extension);
 }
 

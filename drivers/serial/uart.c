@@ -1,6 +1,8 @@
 /*
  * drivers/serial/uart.c - programming the 16550 (PC16550D data sheet,
- * National Semiconductor, June 1995; section numbers in hw.h).
+ * National Semiconductor, June 1995; section numbers in hw.h): its
+ * initialization, divisor, line and modem control. The interrupt-time
+ * work is in uartisr.c, handshake and flow control in uartflow.c.
  *
  * The order of the initialization follows the data sheet's rules: the
  * divisor latch is reached through LCR's DLAB bit (8.1, 8.3), the FIFOs are
@@ -8,7 +10,6 @@
  * cause already pending is read away (Table III) before the interrupts are
  * enabled, so the first interrupt the driver sees is a real one.
  */
-#include <ntddser.h>
 #include "uart.h"
 
 /* The receive FIFO interrupts at 14 bytes: a quarter as many interrupts as
@@ -17,10 +18,23 @@
 #define SERIAL_FCR_DEFAULT (SERIAL_FCR_ENABLE | SERIAL_FCR_TRIGGER_14)
 #define SERIAL_IER_DEFAULT (SERIAL_IER_ERBFI | SERIAL_IER_ELSI | SERIAL_IER_EDSSI)
 
-/* A wedged or absent device must not hold the ISR at DIRQL forever: at
- * most this many causes, and this many received bytes, per call. */
-#define SERIAL_ISR_MAX_ROUNDS 32
-#define SERIAL_ISR_MAX_RX_BYTES (4 * SERIAL_FIFO_DEPTH)
+/* The defaults of SERIAL_CHARS' XON and XOFF: DC1 and DC3, as on Windows. */
+#define SERIAL_DEFAULT_XON 0x11
+#define SERIAL_DEFAULT_XOFF 0x13
+
+/* Any IRQL (AddDevice, or a host test). */
+VOID
+SerialUartInitializeState(PSERIAL_UART Uart, PUCHAR RxStorage, ULONG RxSize)
+{
+    RtlZeroMemory(Uart, sizeof(*Uart));
+    (VOID)SerialRingInitialize(&Uart->Rx, RxStorage, RxSize);
+    Uart->HandFlow.ControlHandShake = SERIAL_DTR_CONTROL;
+    Uart->HandFlow.FlowReplace = SERIAL_RTS_CONTROL;
+    Uart->HandFlow.XonLimit = (LONG)(RxSize / 4);
+    Uart->HandFlow.XoffLimit = (LONG)(RxSize / 4);
+    Uart->Chars.XonChar = SERIAL_DEFAULT_XON;
+    Uart->Chars.XoffChar = SERIAL_DEFAULT_XOFF;
+}
 
 /* Any IRQL. 8.3: divisor = 115200 / baud for the PC's 1.8432 MHz clock;
  * the rate it really makes must lie within 1% of the one asked for. */
@@ -128,12 +142,15 @@ SerialUartSetLcr(PSERIAL_UART Uart, UCHAR Lcr)
     SerialWriteRegister(Uart, SERIAL_LCR, Uart->Lcr);
 }
 
-/* DIRQL or before the interrupt is connected. */
+/* DIRQL or before the interrupt is connected. 8.8: in loopback the modem
+ * inputs are the outputs, so MSR changes with MCR; QEMU then raises no
+ * modem-status interrupt, which is why MSR is read here. */
 VOID
 SerialUartSetMcr(PSERIAL_UART Uart, UCHAR Clear, UCHAR Set)
 {
     Uart->Mcr = (UCHAR)((Uart->Mcr & ~Clear) | Set);
     SerialWriteRegister(Uart, SERIAL_MCR, Uart->Mcr);
+    (VOID)SerialUartSampleModem(Uart);
 }
 
 /* Before the interrupt is connected (start, power-up). */
@@ -147,8 +164,16 @@ SerialUartInitialize(PSERIAL_UART Uart, USHORT Divisor, UCHAR Lcr)
     Uart->Fcr = SERIAL_FCR_DEFAULT;
     SerialWriteRegister(Uart, SERIAL_FCR,
                         SERIAL_FCR_DEFAULT | SERIAL_FCR_CLEAR_RX | SERIAL_FCR_CLEAR_TX);
-    /* OUT2 lets the interrupt out on a PC; LOOP is kept as it was. */
-    Uart->Mcr = (UCHAR)((Uart->Mcr & SERIAL_MCR_LOOP) | SERIAL_MCR_DTR | SERIAL_MCR_RTS |
+    /* The flow state starts afresh: nothing held back, nothing to send
+     * ahead of the data, no break. */
+    Uart->TxHold = 0;
+    Uart->RxFlowStopped = 0;
+    Uart->XCharPending = FALSE;
+    Uart->RtsDropPending = FALSE;
+    Uart->PendingByteErrors = 0;
+    /* DTR and RTS as the handshake settings say; OUT2 lets the interrupt
+     * out on a PC; LOOP is kept as it was. */
+    Uart->Mcr = (UCHAR)((Uart->Mcr & SERIAL_MCR_LOOP) | SerialUartControlLines(Uart) |
                         SERIAL_MCR_OUT2);
     SerialWriteRegister(Uart, SERIAL_MCR, Uart->Mcr);
     /* Table III: read away every cause that may be pending. */
@@ -156,6 +181,7 @@ SerialUartInitialize(PSERIAL_UART Uart, USHORT Divisor, UCHAR Lcr)
     (VOID)SerialReadRegister(Uart, SERIAL_RBR);
     (VOID)SerialReadRegister(Uart, SERIAL_IIR);
     Uart->Msr = SerialReadRegister(Uart, SERIAL_MSR);
+    (VOID)SerialUartUpdateModemHolds(Uart);
     Uart->RxThrottled = FALSE;
     Uart->Ier = SERIAL_IER_DEFAULT;
     SerialWriteRegister(Uart, SERIAL_IER, Uart->Ier);
@@ -171,53 +197,6 @@ SerialUartQuiesce(PSERIAL_UART Uart)
     SerialWriteRegister(Uart, SERIAL_MCR, Uart->Mcr);
 }
 
-/* DIRQL. Up to a FIFO's worth: THRE means the whole TX FIFO is empty. */
-static VOID
-SerialUartFillFifo(PSERIAL_UART Uart)
-{
-    ULONG Count = Uart->TxRemaining < SERIAL_FIFO_DEPTH ? Uart->TxRemaining : SERIAL_FIFO_DEPTH;
-    ULONG Index;
-
-    for (Index = 0; Index < Count; Index++) {
-        SerialWriteRegister(Uart, SERIAL_THR, Uart->TxBuffer[Uart->TxSent + Index]);
-    }
-    Uart->TxSent += Count;
-    Uart->TxRemaining -= Count;
-    Uart->TxBytes += Count;
-    if (Uart->TxRemaining == 0) {
-        Uart->TxDone = TRUE;
-    }
-}
-
-/* DIRQL (KeSynchronizeExecution). */
-VOID
-SerialUartStartTransmit(PSERIAL_UART Uart, const UCHAR *Buffer, ULONG Length)
-{
-    Uart->TxBuffer = Buffer;
-    Uart->TxRemaining = Length;
-    Uart->TxSent = 0;
-    Uart->TxDone = Length == 0;
-    if ((SerialReadRegister(Uart, SERIAL_LSR) & SERIAL_LSR_THRE) != 0) {
-        SerialUartFillFifo(Uart);
-    }
-    if ((Uart->Ier & SERIAL_IER_ETBEI) == 0) {
-        Uart->Ier |= SERIAL_IER_ETBEI;
-        SerialWriteRegister(Uart, SERIAL_IER, Uart->Ier);
-    }
-}
-
-/* DIRQL (KeSynchronizeExecution). */
-ULONG
-SerialUartStopTransmit(PSERIAL_UART Uart)
-{
-    ULONG Sent = Uart->TxSent;
-
-    Uart->TxBuffer = NULL;
-    Uart->TxRemaining = 0;
-    Uart->TxSent = 0;
-    Uart->TxDone = FALSE;
-    return Sent;
-}
 
 /* DIRQL (KeSynchronizeExecution). */
 VOID
@@ -235,146 +214,4 @@ VOID
 SerialUartClearReceiveFifo(PSERIAL_UART Uart)
 {
     SerialWriteRegister(Uart, SERIAL_FCR, (UCHAR)(Uart->Fcr | SERIAL_FCR_CLEAR_RX));
-}
-
-/* DIRQL. Counts the error bits of one LSR value (8.4); reading LSR has
- * cleared them in the chip. */
-static VOID
-SerialUartNoteLineStatus(PSERIAL_UART Uart, UCHAR Lsr)
-{
-    LONG Errors = 0;
-    LONG Events = 0;
-
-    if ((Lsr & SERIAL_LSR_ERRORS) == 0) {
-        return;
-    }
-    if (Lsr & SERIAL_LSR_OE) {
-        Uart->Overruns++;
-        Errors |= SERIAL_ERROR_OVERRUN;
-        Events |= SERIAL_EV_ERR;
-    }
-    if (Lsr & SERIAL_LSR_PE) {
-        Uart->ParityErrors++;
-        Errors |= SERIAL_ERROR_PARITY;
-        Events |= SERIAL_EV_ERR;
-    }
-    if (Lsr & SERIAL_LSR_FE) {
-        Uart->FramingErrors++;
-        Errors |= SERIAL_ERROR_FRAMING;
-        Events |= SERIAL_EV_ERR;
-    }
-    if (Lsr & SERIAL_LSR_BI) {
-        Uart->Breaks++;
-        Errors |= SERIAL_ERROR_BREAK;
-        Events |= SERIAL_EV_BREAK;
-    }
-    InterlockedOr(&Uart->Errors, Errors);
-    InterlockedOr(&Uart->Events, Events);
-}
-
-/* DIRQL. Moves received bytes into the ring: reading RBR is what
- * acknowledges the RX interrupt (8.6). When the ring is full the bytes are
- * left in the chip and RX interrupts are turned off until the reader has
- * made room (SerialUartResumeReceive): the UART's own FIFO, and upstream
- * of it whoever feeds the line, hold the rest. */
-static VOID
-SerialUartReceive(PSERIAL_UART Uart)
-{
-    ULONG Count = 0;
-    UCHAR Lsr;
-
-    while (Count < SERIAL_ISR_MAX_RX_BYTES) {
-        Lsr = SerialReadRegister(Uart, SERIAL_LSR);
-        SerialUartNoteLineStatus(Uart, Lsr);
-        if ((Lsr & SERIAL_LSR_DR) == 0) {
-            break;
-        }
-        if (SerialRingFree(&Uart->Rx) == 0) {
-            Uart->RxThrottled = TRUE;
-            Uart->Ier &= (UCHAR)~SERIAL_IER_ERBFI;
-            SerialWriteRegister(Uart, SERIAL_IER, Uart->Ier);
-            break;
-        }
-        (VOID)SerialRingPut(&Uart->Rx, SerialReadRegister(Uart, SERIAL_RBR));
-        Count++;
-    }
-    if (Count != 0) {
-        Uart->RxBytes += Count;
-        InterlockedOr(&Uart->Events, SERIAL_EV_RXCHAR);
-    }
-}
-
-/* DIRQL. 8.9: the delta bits say what changed since the last read. */
-static VOID
-SerialUartModemStatus(PSERIAL_UART Uart)
-{
-    UCHAR Msr = SerialReadRegister(Uart, SERIAL_MSR);
-    LONG Events = 0;
-
-    if (Msr & SERIAL_MSR_DCTS) {
-        Events |= SERIAL_EV_CTS;
-    }
-    if (Msr & SERIAL_MSR_DDSR) {
-        Events |= SERIAL_EV_DSR;
-    }
-    if (Msr & SERIAL_MSR_DDCD) {
-        Events |= SERIAL_EV_RLSD;
-    }
-    if (Msr & SERIAL_MSR_TERI) {
-        Events |= SERIAL_EV_RING;
-    }
-    Uart->Msr = Msr;
-    InterlockedOr(&Uart->Events, Events);
-}
-
-/* DIRQL, holding the interrupt spin lock (the ISR). */
-BOOLEAN
-SerialUartServiceInterrupt(PSERIAL_UART Uart)
-{
-    UCHAR Iir = SerialReadRegister(Uart, SERIAL_IIR);
-    ULONG Rounds = 0;
-
-    if (Iir & SERIAL_IIR_NO_INTERRUPT) {
-        return FALSE;
-    }
-    Uart->Interrupts++;
-    do {
-        switch (Iir & SERIAL_IIR_CAUSE_MASK) {
-        case SERIAL_IIR_LINE_STATUS:
-            SerialUartNoteLineStatus(Uart, SerialReadRegister(Uart, SERIAL_LSR));
-            break;
-        case SERIAL_IIR_RX_DATA:
-        case SERIAL_IIR_CHAR_TIMEOUT:
-            SerialUartReceive(Uart);
-            break;
-        case SERIAL_IIR_THR_EMPTY:
-            /* Reading IIR has already cleared this cause. */
-            if (Uart->TxRemaining != 0) {
-                SerialUartFillFifo(Uart);
-            } else {
-                InterlockedOr(&Uart->Events, SERIAL_EV_TXEMPTY);
-            }
-            break;
-        case SERIAL_IIR_MODEM_STATUS:
-            SerialUartModemStatus(Uart);
-            break;
-        default:
-            /* Not a cause a 16550 reports: read everything that clears
-             * one, so the line cannot stay asserted. */
-            SerialUartNoteLineStatus(Uart, SerialReadRegister(Uart, SERIAL_LSR));
-            SerialUartModemStatus(Uart);
-            break;
-        }
-        Iir = SerialReadRegister(Uart, SERIAL_IIR);
-    } while ((Iir & SERIAL_IIR_NO_INTERRUPT) == 0 && ++Rounds < SERIAL_ISR_MAX_ROUNDS);
-    if ((Iir & SERIAL_IIR_NO_INTERRUPT) == 0) {
-        /* Still interrupting (a fast peer, or an emulated UART that sends
-         * a FIFO's worth at once). On an edge-triggered ISA line the
-         * interrupt controller would never see INTR rise again: drop it
-         * and raise it, so a new edge brings the ISR back once this call
-         * has returned. */
-        SerialWriteRegister(Uart, SERIAL_IER, 0);
-        SerialWriteRegister(Uart, SERIAL_IER, Uart->Ier);
-    }
-    return TRUE;
 }

@@ -79,8 +79,8 @@ static int
 SetUp(void **State)
 {
     (void)State;
-    memset(&Uart, 0, sizeof(Uart));
-    assert_true(SerialRingInitialize(&Uart.Rx, RingStorage, sizeof(RingStorage)));
+    /* A new port's state: DTR and RTS on, no handshake, XON 0x11, XOFF 0x13. */
+    SerialUartInitializeState(&Uart, RingStorage, sizeof(RingStorage));
     return 0;
 }
 
@@ -234,7 +234,173 @@ IsrCountsLineErrors(void **State)
     assert_int_equal(Uart.Breaks, 1);
     assert_int_equal(Uart.Errors, SERIAL_ERROR_OVERRUN | SERIAL_ERROR_PARITY |
                                       SERIAL_ERROR_FRAMING | SERIAL_ERROR_BREAK);
-    assert_int_equal(Uart.Events, SERIAL_EV_ERR | SERIAL_EV_BREAK | SERIAL_EV_RXCHAR);
+    /* The NUL is also the default EventChar: SERIAL_EV_RXFLAG. */
+    assert_int_equal(Uart.Events, SERIAL_EV_ERR | SERIAL_EV_BREAK | SERIAL_EV_RXCHAR |
+                                      SERIAL_EV_RXFLAG);
+}
+
+/* QEMU cannot make parity or framing errors (no chardev carries them), so
+ * this is where SERIAL_ERROR_CHAR is tested: the LSR read before a byte
+ * carries its errors (8.4), and the byte becomes ErrorChar. */
+static void
+IsrReplacesErrorBytesWithTheErrorChar(void **State)
+{
+    static const ACCESS Receive[] = {
+        {'R', SERIAL_IIR, 0xC6},            /* line status */
+        {'R', SERIAL_LSR, 0x6D},            /* DR with PE and FE: the byte at the top */
+        {'R', SERIAL_IIR, 0xCC},
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 'x'},     /* the bad byte */
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 'y'},     /* a good one */
+        {'R', SERIAL_LSR, 0x60},
+        {'R', SERIAL_IIR, 0xC1},
+    };
+    UCHAR Out[4];
+    (void)State;
+    Uart.HandFlow.FlowReplace |= SERIAL_ERROR_CHAR;
+    Uart.Chars.ErrorChar = '?';
+    Expect(Receive, COUNT(Receive));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(SerialRingGet(&Uart.Rx, Out, sizeof(Out)), 2);
+    assert_memory_equal(Out, "?y", 2);
+    assert_int_equal(Uart.ParityErrors, 1);
+    assert_int_equal(Uart.FramingErrors, 1);
+    assert_int_equal(Uart.Errors, SERIAL_ERROR_PARITY | SERIAL_ERROR_FRAMING);
+}
+
+/* A break leaves a NUL with BI (8.4); SERIAL_BREAK_CHAR puts BreakChar in
+ * its place, and without it NULL_STRIPPING drops it. */
+static void
+IsrTurnsABreakIntoTheBreakChar(void **State)
+{
+    static const ACCESS Break[] = {
+        {'R', SERIAL_IIR, 0xC6}, {'R', SERIAL_LSR, 0x71},    /* BI with DR */
+        {'R', SERIAL_IIR, 0xCC},
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 0x00},
+        {'R', SERIAL_LSR, 0x60},
+        {'R', SERIAL_IIR, 0xC1},
+    };
+    UCHAR Out[4];
+    (void)State;
+    Uart.HandFlow.FlowReplace |= SERIAL_BREAK_CHAR;
+    Uart.Chars.BreakChar = 0xBB;
+    Expect(Break, COUNT(Break));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(SerialRingGet(&Uart.Rx, Out, sizeof(Out)), 1);
+    assert_int_equal(Out[0], 0xBB);
+    assert_int_equal(Uart.Breaks, 1);
+    assert_int_equal(Uart.Events, SERIAL_EV_BREAK | SERIAL_EV_RXCHAR);
+    Uart.HandFlow.FlowReplace = SERIAL_RTS_CONTROL | SERIAL_NULL_STRIPPING;
+    Expect(Break, COUNT(Break));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(SerialRingCount(&Uart.Rx), 0);
+}
+
+/* SERIAL_AUTO_TRANSMIT: a received XOFF holds the transmitter, XON lets it
+ * go; neither is data. */
+static void
+IsrStopsSendingAtXoffAndGoesOnAtXon(void **State)
+{
+    static const ACCESS Xoff[] = {
+        {'R', SERIAL_IIR, 0xCC}, {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 0x13},
+        {'R', SERIAL_LSR, 0x60}, {'R', SERIAL_IIR, 0xC1},
+    };
+    static const ACCESS Held[] = {
+        {'R', SERIAL_LSR, 0x60},            /* THR empty, but nothing may go */
+        {'W', SERIAL_IER, 0x02},
+    };
+    static const ACCESS Xon[] = {
+        {'R', SERIAL_IIR, 0xCC}, {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 0x11},
+        {'R', SERIAL_LSR, 0x60},            /* the hold went: THR empty? */
+        {'W', SERIAL_THR, 'a'}, {'W', SERIAL_THR, 'b'},
+        {'R', SERIAL_LSR, 0x60}, {'R', SERIAL_IIR, 0xC1},
+    };
+    (void)State;
+    Uart.HandFlow.FlowReplace |= SERIAL_AUTO_TRANSMIT;
+    Expect(Xoff, COUNT(Xoff));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(Uart.TxHold, SERIAL_TX_WAITING_FOR_XON);
+    assert_int_equal(SerialRingCount(&Uart.Rx), 0);
+    Expect(Held, COUNT(Held));
+    SerialUartStartTransmit(&Uart, (const UCHAR *)"ab", 2);
+    ExpectDone();
+    assert_false(Uart.TxDone);
+    Expect(Xon, COUNT(Xon));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(Uart.TxHold, 0);
+    assert_true(Uart.TxDone);
+    assert_int_equal(SerialRingCount(&Uart.Rx), 0);
+}
+
+/* SERIAL_CTS_HANDSHAKE: nothing goes while CTS is off; the modem-status
+ * interrupt that brings CTS starts the transmitter. */
+static void
+CtsHandshakeHoldsTheTransmitter(void **State)
+{
+    static const ACCESS Held[] = {{'R', SERIAL_LSR, 0x60}, {'W', SERIAL_IER, 0x02}};
+    static const ACCESS Cts[] = {
+        {'R', SERIAL_IIR, 0xC0}, {'R', SERIAL_MSR, 0x11},   /* DCTS, CTS on */
+        {'R', SERIAL_LSR, 0x60}, {'W', SERIAL_THR, 'z'},
+        {'R', SERIAL_IIR, 0xC1},
+    };
+    (void)State;
+    Uart.HandFlow.ControlHandShake |= SERIAL_CTS_HANDSHAKE;
+    Uart.Msr = 0;
+    assert_false(SerialUartUpdateModemHolds(&Uart));
+    assert_int_equal(Uart.TxHold, SERIAL_TX_WAITING_FOR_CTS);
+    Expect(Held, COUNT(Held));
+    SerialUartStartTransmit(&Uart, (const UCHAR *)"z", 1);
+    ExpectDone();
+    Expect(Cts, COUNT(Cts));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(Uart.TxHold, 0);
+    assert_true(Uart.TxDone);
+    assert_int_equal(Uart.Events, SERIAL_EV_CTS);
+}
+
+/* Input flow control: RTS handshake and XON/XOFF. With fewer than
+ * XoffLimit bytes free RTS drops and XOFF goes out; once the reader has
+ * left XonLimit or fewer, RTS comes back and XON goes out. */
+static void
+InputFlowDropsRtsAndSendsXoff(void **State)
+{
+    static const ACCESS Fill[] = {
+        {'R', SERIAL_IIR, 0xCC},
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, '1'},
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, '2'},
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, '3'},
+        {'R', SERIAL_LSR, 0x60},
+        {'W', SERIAL_MCR, 0x01},            /* RTS off, DTR stays (8.8) */
+        {'R', SERIAL_MSR, 0x20},
+        {'R', SERIAL_LSR, 0x60}, {'W', SERIAL_THR, 0x13},    /* XOFF */
+        {'R', SERIAL_IIR, 0xC1},
+    };
+    static const ACCESS Drained[] = {
+        {'W', SERIAL_MCR, 0x03},            /* RTS on again */
+        {'R', SERIAL_MSR, 0x30},
+        {'R', SERIAL_LSR, 0x60}, {'W', SERIAL_THR, 0x11},    /* XON */
+    };
+    (void)State;
+    Uart.HandFlow.FlowReplace = SERIAL_RTS_HANDSHAKE | SERIAL_AUTO_RECEIVE | SERIAL_XOFF_CONTINUE;
+    Uart.HandFlow.XoffLimit = 62;           /* stop with fewer than 62 of 64 free */
+    Uart.HandFlow.XonLimit = 1;
+    Uart.Mcr = 0x03;
+    Expect(Fill, COUNT(Fill));
+    assert_true(SerialUartServiceInterrupt(&Uart));
+    ExpectDone();
+    assert_int_equal(Uart.RxFlowStopped, SERIAL_RX_FLOW_RTS | SERIAL_RX_FLOW_XOFF);
+    assert_int_equal(SerialRingGet(&Uart.Rx, NULL, 2), 2);
+    assert_true(SerialUartDrainWanted(&Uart));
+    Expect(Drained, COUNT(Drained));
+    SerialUartReceiveDrained(&Uart);
+    ExpectDone();
+    assert_int_equal(Uart.RxFlowStopped, 0);
+    assert_int_equal(Uart.TxBytes, 2);
 }
 
 static void
@@ -360,6 +526,11 @@ main(void)
         cmocka_unit_test_setup(IsrDeclinesWhenTheUartIsNotInterrupting, SetUp),
         cmocka_unit_test_setup(IsrMovesReceivedBytesIntoTheRing, SetUp),
         cmocka_unit_test_setup(IsrCountsLineErrors, SetUp),
+        cmocka_unit_test_setup(IsrReplacesErrorBytesWithTheErrorChar, SetUp),
+        cmocka_unit_test_setup(IsrTurnsABreakIntoTheBreakChar, SetUp),
+        cmocka_unit_test_setup(IsrStopsSendingAtXoffAndGoesOnAtXon, SetUp),
+        cmocka_unit_test_setup(CtsHandshakeHoldsTheTransmitter, SetUp),
+        cmocka_unit_test_setup(InputFlowDropsRtsAndSendsXoff, SetUp),
         cmocka_unit_test_setup(IsrRefillsTheFifoAndReportsTxEmpty, SetUp),
         cmocka_unit_test_setup(IsrThrottlesWhenTheRingIsFull, SetUp),
         cmocka_unit_test_setup(IsrReadsModemStatusAndRetriggersAnEdge, SetUp),

@@ -248,6 +248,9 @@ KtsSetUp(PKTS_PORT Port, BOOLEAN Synchronous)
         if (NT_SUCCESS(Status)) {
             Status = KtsSetTimeouts(Port, 0, 0, 0);
         }
+        if (NT_SUCCESS(Status)) {
+            Status = KtsDefaultFlow(Port);
+        }
     }
     if (!NT_SUCCESS(Status)) {
         KtsTearDown(Port);
@@ -360,44 +363,6 @@ KtsTearDown(PKTS_PORT Port)
     }
     Port->Pdo = NULL;
     KtsGiveCom2Back();
-}
-
-NTSTATUS
-KtsIoctl(PKTS_PORT Port, ULONG Code, PVOID In, ULONG InLength, PVOID Out, ULONG OutLength,
-         PULONG_PTR Information)
-{
-    IO_STATUS_BLOCK IoStatus;
-    NTSTATUS Status;
-
-    IoStatus.Information = 0;
-    Status = ZwDeviceIoControlFile(Port->Handle, Port->Event, NULL, NULL, &IoStatus, Code, In,
-                                   InLength, Out, OutLength);
-    if (Status == STATUS_PENDING && KtsWait(Port, 5000) == STATUS_SUCCESS) {
-        Status = IoStatus.Status;
-    }
-    if (Information != NULL) {
-        *Information = IoStatus.Information;
-    }
-    return Status;
-}
-
-NTSTATUS
-KtsWait(PKTS_PORT Port, ULONG Milliseconds)
-{
-    LARGE_INTEGER Timeout;
-
-    Timeout.QuadPart = -(LONGLONG)Milliseconds * 10000;
-    return KeWaitForSingleObject(Port->EventObject, Executive, KernelMode, FALSE, &Timeout);
-}
-
-NTSTATUS
-KtsSetTimeouts(PKTS_PORT Port, ULONG Interval, ULONG Multiplier, ULONG Constant)
-{
-    SERIAL_TIMEOUTS Timeouts = {Interval, Multiplier, Constant, 0, 0};
-    ULONG_PTR Information;
-
-    return KtsIoctl(Port, IOCTL_SERIAL_SET_TIMEOUTS, &Timeouts, sizeof(Timeouts), NULL, 0,
-                    &Information);
 }
 
 NTSTATUS

@@ -1,6 +1,7 @@
 /*
  * tests/kernel/serialtest.h - what the serial driver's tests share
- * (tests/kernel/serialport.c builds the device, serial*.c use it).
+ * (tests/kernel/serialport.c builds the device, serialio.c has the I/O
+ * helpers, serial*.c use them).
  *
  * Most tests use COM2 as the PnP manager started it (Root\*PNP0501\1,
  * the serial driver above it): KtsSetUp makes sure it is started and opens
@@ -38,6 +39,25 @@ typedef struct _KTS_PORT {
 
 /* A test body that gets the port; KT_ASSERT works inside it. */
 #define KTS_BODY(Name) static VOID Name(PKTEST_CONTEXT KtContext, PKTS_PORT Port)
+
+/* A test on the PnP manager's COM2 (KTS_TEST) or on a private stack
+ * (KTS_PRIVATE_TEST), opened synchronously or not: set up, the body, then
+ * closed or removed whether the body passed or not. */
+#define KTS_TEST_WITH(Name, SetUpRoutine, Synchronous)              \
+    KTS_BODY(Name##Body);                                           \
+    KTEST(Name)                                                     \
+    {                                                               \
+        KTS_PORT Port;                                              \
+        NTSTATUS SetUp = SetUpRoutine(&Port, (Synchronous));        \
+        if (!NT_SUCCESS(SetUp)) {                                   \
+            KT_ASSERT_STATUS(SetUp, STATUS_SUCCESS);                \
+        }                                                           \
+        Name##Body(KtContext, &Port);                               \
+        KtsTearDown(&Port);                                         \
+    }                                                               \
+    KTS_BODY(Name##Body)
+#define KTS_TEST(Name, Synchronous) KTS_TEST_WITH(Name, KtsSetUp, Synchronous)
+#define KTS_PRIVATE_TEST(Name, Synchronous) KTS_TEST_WITH(Name, KtsSetUpPrivate, Synchronous)
 
 /* PASSIVE_LEVEL. Opens the PnP manager's COM2 (Synchronous or not),
  * starting it first if a test left it stopped. */
@@ -78,9 +98,45 @@ NTSTATUS KtsIoctl(_In_ PKTS_PORT Port, _In_ ULONG Code, _In_opt_ PVOID In, _In_ 
                   _Out_opt_ PVOID Out, _In_ ULONG OutLength, _Out_opt_ PULONG_PTR Information);
 /* Waits (at most Milliseconds) for Port->Event; STATUS_TIMEOUT if it stays clear. */
 NTSTATUS KtsWait(_In_ PKTS_PORT Port, _In_ ULONG Milliseconds);
+/* Handshake and special characters as a new port has them (DTR and RTS
+ * on, nothing else), no XOFF emulated, no break. */
+NTSTATUS KtsDefaultFlow(_In_ PKTS_PORT Port);
+/* The UART's internal loopback (MCR bit 4, 8.8 of the data sheet) on or
+ * off, with DTR and RTS on. */
+NTSTATUS KtsLoopback(_In_ PKTS_PORT Port, _In_ BOOLEAN On);
+/* Milliseconds of interrupt time since Start. */
+ULONGLONG KtsMillisecondsSince(_In_ ULONGLONG Start);
 /* SERIAL_TIMEOUTS in one call. */
 NTSTATUS KtsSetTimeouts(_In_ PKTS_PORT Port, _In_ ULONG Interval, _In_ ULONG Multiplier,
                         _In_ ULONG Constant);
+
+/* Asynchronous requests on a handle opened without FILE_SYNCHRONOUS_IO:
+ * IoStatus starts as STATUS_PENDING and is polled (so several can be in
+ * flight at once without an event each). Keep the IO_STATUS_BLOCK in
+ * static storage: a test that fails returns while its requests may still
+ * complete into it. */
+NTSTATUS KtsStartWrite(_In_ PKTS_PORT Port, _In_ const VOID *Buffer, _In_ ULONG Length,
+                       _Out_ PIO_STATUS_BLOCK IoStatus);
+NTSTATUS KtsStartIoctl(_In_ PKTS_PORT Port, _In_ ULONG Code, _In_opt_ PVOID In, _In_ ULONG InLength,
+                       _Out_opt_ PVOID Out, _In_ ULONG OutLength, _Out_ PIO_STATUS_BLOCK IoStatus);
+/* A read on either kind of handle: its final status, waiting at most
+ * Milliseconds for it (STATUS_PENDING if it has not completed by then). */
+NTSTATUS KtsRead(_In_ PKTS_PORT Port, _Out_ PVOID Buffer, _In_ ULONG Length,
+                 _In_ ULONG Milliseconds, _Out_ PIO_STATUS_BLOCK IoStatus);
+/* The request's final status once it completed, or STATUS_PENDING when it
+ * has not after Milliseconds. */
+NTSTATUS KtsAwait(_In_ PIO_STATUS_BLOCK IoStatus, _In_ ULONG Milliseconds);
+/* IOCTL_SERIAL_GET_COMMSTATUS (which also clears the errors). */
+NTSTATUS KtsCommStatus(_In_ PKTS_PORT Port, _Out_ PSERIAL_STATUS Status);
+/* Polls GET_COMMSTATUS until AmountInInQueue is Count; the last status read
+ * (errors it cleared included) goes to *Status. */
+BOOLEAN KtsWaitInQueue(_In_ PKTS_PORT Port, _In_ ULONG Count, _In_ ULONG Milliseconds,
+                       _Out_ PSERIAL_STATUS Status);
+/* IOCTL_SERIAL_SET_HANDFLOW in one call. */
+NTSTATUS KtsSetHandFlow(_In_ PKTS_PORT Port, _In_ ULONG ControlHandShake, _In_ ULONG FlowReplace,
+                        _In_ LONG XonLimit, _In_ LONG XoffLimit);
+/* A short sleep (KeDelayExecutionThread). */
+VOID KtsSleep(_In_ ULONG Milliseconds);
 
 /* A device power IRP (IRP_MN_SET_POWER) through the PnP manager. */
 NTSTATUS KtsSetPower(_In_ PKTS_PORT Port, _In_ DEVICE_POWER_STATE State);
