@@ -26,6 +26,7 @@
  */
 #include "io/pnpp.h"
 #include "hal/halp.h"
+#include "kernel/ke/ki.h"
 
 /* The most messages one descriptor gets: a block stays inside one level. */
 #define IOP_MAX_DESCRIPTOR_MESSAGES 16
@@ -298,7 +299,7 @@ IopReleaseMessageVectorsBefore(const CM_RESOURCE_LIST *Raw, PCM_RESOURCE_LIST Tr
     ULONG Bytes = IopResourceListBytes(Translated);
     PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc;
     PCM_FULL_RESOURCE_DESCRIPTOR Full = &Translated->List[0];
-    ULONG List, Index;
+    ULONG List, Index, First, Block, Vector;
 
     if (Raw == NULL || IopResourceListBytes(Raw) != Bytes) {
         return;
@@ -319,9 +320,21 @@ IopReleaseMessageVectorsBefore(const CM_RESOURCE_LIST *Raw, PCM_RESOURCE_LIST Tr
              * the same offset. */
             RawDesc = (const CM_PARTIAL_RESOURCE_DESCRIPTOR *)((const UCHAR *)Raw +
                                                                ((PUCHAR)Desc - (PUCHAR)Translated));
-            HalpReleaseMessageVectors(Desc->u.MessageInterrupt.Translated.Vector,
-                                      IopMessageBlockSize(RawDesc->u.MessageInterrupt.Raw
-                                                              .MessageCount));
+            First = Desc->u.MessageInterrupt.Translated.Vector;
+            Block = IopMessageBlockSize(RawDesc->u.MessageInterrupt.Raw.MessageCount);
+            for (Vector = First; Vector < First + Block && !KiIsVectorConnected(Vector);
+                 Vector++) {
+            }
+            if (Vector < First + Block) {
+                /* Given to another device, the vector would call this
+                 * one's ISR: better lose the block. */
+                DbgPrint("PnP: message vector 0x%x is still connected to an ISR as the device's "
+                         "resources are released (a driver did not call "
+                         "IoDisconnectInterruptEx at stop or removal); vectors 0x%x-0x%x stay "
+                         "taken\n", Vector, First, First + Block - 1);
+                continue;
+            }
+            HalpReleaseMessageVectors(First, Block);
         }
         Full = (PCM_FULL_RESOURCE_DESCRIPTOR)&Full->PartialResourceList.PartialDescriptors[Index];
     }

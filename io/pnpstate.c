@@ -38,8 +38,9 @@ IopRecordMessages(PDEVICE_NODE Node, PIOP_INTERRUPT_RESOURCE Resource,
     }
 }
 
-/* PASSIVE_LEVEL, tree lock held. Tells io/interrupt.c the device's line
- * and messages, for IoConnectInterruptEx; !Started forgets them. */
+/* PASSIVE_LEVEL, tree lock held. Tells io/interrupt.c the assigned line
+ * and messages of a device about to start, for IoConnectInterruptEx;
+ * !Started forgets them. */
 static VOID
 IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
 {
@@ -94,21 +95,25 @@ IopStartDeviceNode(PDEVICE_NODE Node)
         return Status;
     }
     IopSetNodeState(Node, DeviceNodeResourcesAssigned);
+    /* Drivers connect their interrupts while they handle START_DEVICE:
+     * IoConnectInterruptEx must find them from now on. */
+    IopRecordInterrupt(Node, TRUE);
     IopSetNodeState(Node, DeviceNodeStartPending);
     Status = IopSendStartDevice(Node);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PnP: %wZ failed to start: 0x%08x\n", &Node->InstancePath, Status);
         IopSetNodeProblem(Node, CM_PROB_FAILED_START, Status);
-        IopReleaseResources(Node);
+        IopRecordInterrupt(Node, FALSE);
         /* The WDK: a failed start is followed by REMOVE_DEVICE, which takes
-         * the drivers away; the PDO stays with its bus. */
+         * the drivers away (disconnecting what they connected); the PDO
+         * stays with its bus. Then the resources are free again. */
         IopSendRemoveDevice(Node->PhysicalDeviceObject);
+        IopReleaseResources(Node);
         IopSetNodeState(Node, DeviceNodeRemoved);
         return Status;
     }
     IopSetNodeState(Node, DeviceNodeStarted);
     Node->DevicePowerState = PowerDeviceD0;
-    IopRecordInterrupt(Node, TRUE);
     return IopEnumerateDevice(Node);
 }
 

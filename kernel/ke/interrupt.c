@@ -189,6 +189,19 @@ KiDisconnectInterrupt(PKINTERRUPT Interrupt)
     KeLowerIrql(OldIrql);
 }
 
+/* Any IRQL. */
+BOOLEAN
+KiIsVectorConnected(ULONG Vector)
+{
+    const LIST_ENTRY *Head;
+
+    if (Vector >= KI_IDT_ENTRIES) {
+        return FALSE;
+    }
+    Head = &KiInterruptVectors[Vector].InterruptListHead;
+    return Head->Flink != NULL && Head->Flink != Head;
+}
+
 /* The line behind Vector keeps firing and nobody claims it. */
 static VOID __attribute__((noinline, cold))
 KipMaskUnclaimedLine(ULONG Vector, PKI_INTERRUPT_VECTOR Entry)

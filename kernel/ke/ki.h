@@ -134,5 +134,8 @@ NTSTATUS KiConnectInterrupt(_Inout_ PKINTERRUPT Interrupt);
 VOID KiDisconnectInterrupt(_Inout_ PKINTERRUPT Interrupt);
 /* Called by hal/intstub.asm at the vector's IRQL, interrupts enabled. */
 VOID KiInterruptDispatch(ULONG Vector);
+/* TRUE while an interrupt object is connected to Vector. Any IRQL (a
+ * snapshot: connections change under the connect lock). */
+BOOLEAN KiIsVectorConnected(ULONG Vector);
 
 #endif /* KESTREL_KERNEL_KE_KI_H */

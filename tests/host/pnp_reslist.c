@@ -16,6 +16,7 @@
 
 #include "io/pnpp.h"
 #include "hal/halp.h"
+#include "kernel/ke/ki.h"
 
 #define TOKEN CM_RESOURCE_INTERRUPT_MESSAGE_TOKEN
 #define MESSAGE_FLAGS (CM_RESOURCE_INTERRUPT_MESSAGE | CM_RESOURCE_INTERRUPT_LATCHED)
@@ -86,6 +87,14 @@ HalpReleaseMessageVectors(ULONG FirstVector, ULONG Count)
     return Status;
 }
 
+static ULONG ConnectedVector;           /* 0: none */
+
+BOOLEAN
+KiIsVectorConnected(ULONG Vector)
+{
+    return ConnectedVector != 0 && Vector == ConnectedVector;
+}
+
 /* ---- Building requirements and boot configurations ---- */
 
 static DEVICE_NODE Node;
@@ -106,6 +115,7 @@ static int
 Setup(void **State)
 {
     HalpInitializeVectorMap(&Map);
+    ConnectedVector = 0;
     memset(&Node, 0, sizeof(Node));
     Node.InstancePath.Buffer = InstanceName;
     Node.InstancePath.Length = sizeof(InstanceName) - sizeof(WCHAR);
@@ -350,7 +360,16 @@ TranslationGivesAlignedBlocksBack(void **State)
      * Raw.Group, Translated.Group Raw.MessageCount). */
     assert_int_equal(Descriptors(Raw)[0].u.MessageInterrupt.Raw.MessageCount, 3);
 
+    /* A driver left message 2 connected: that block stays taken, with a
+     * message; the other goes back. */
+    ConnectedVector = Vector + 2;
     IopReleaseMessageVectors(Raw, Translated);
+    assert_non_null(strstr(LastMessage, "still connected"));
+    assert_int_equal(UsedVectors(), Used + 4);
+    assert_true(Map.Vectors[Vector + 3].InUse);
+
+    ConnectedVector = 0;
+    HalpFreeMessageVectors(&Map, Vector, 4);
     assert_int_equal(UsedVectors(), Used);
     free(Raw);
     free(Translated);
