@@ -132,6 +132,12 @@ IopDeviceIrpCountAddress(PDEVICE_OBJECT DeviceObject)
 
 LONG64 IopGetOutstandingIrpCount(_In_ PDEVICE_OBJECT DeviceObject);
 
+/* IRPs IoAllocateIrp handed out that are not freed yet (IRP memory, for
+ * leak checks; IOP_IRP_TAG's pool numbers also count the IRPs the
+ * lookaside lists keep for reuse). Exact while no IRP is allocated or
+ * freed meanwhile. Any IRQL. */
+LONG64 IopQueryIrpsInUse(VOID);
+
 /* The sum over a driver's devices. PASSIVE_LEVEL, with the driver's device
  * list stable (no IoCreateDevice/IoDeleteDevice for it meanwhile). */
 LONG64 IopGetDriverOutstandingIrpCount(_In_ PDRIVER_OBJECT DriverObject);

@@ -63,6 +63,7 @@
  * Kestrel keeps the verifier's per-IRP state in IRP.Reserved (io/iopirp.h).
  */
 #include "kernel/ke/ki.h"
+#include "kernel/mm/pool.h"
 #include "kernel/rtl/crt.h"
 #include "io/iopirp.h"
 
@@ -108,6 +109,19 @@ IopIrpLookasideList(CCHAR StackSize)
         return &IopLargeIrpLookasideList;
     }
     return NULL;
+}
+
+/* Any IRQL. The pool counts the IRPs cached on the lookaside lists as
+ * allocated (they are, to the pool): they are taken off. */
+LONG64
+IopQueryIrpsInUse(VOID)
+{
+    EXP_POOL_TAG_INFO Info;
+
+    (VOID)ExpQueryPoolTag(IOP_IRP_TAG, &Info);
+    return (LONG64)(Info.Allocations - Info.Frees) -
+           (LONG64)IopSmallIrpLookasideList.L.ListHead.HeaderX64.Depth -
+           (LONG64)IopLargeIrpLookasideList.L.ListHead.HeaderX64.Depth;
 }
 
 /* Any IRQL <= DISPATCH_LEVEL. Windows' IoInitializeIrp, without checks. */

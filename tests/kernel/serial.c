@@ -430,52 +430,6 @@ KTS_TEST(SerialCancelOnClose, FALSE)
     KT_ASSERT_EQ(ReadStatus.Information, 0);
 }
 
-/* PnP stop and start with a read pending: the read is cancelled, I/O
- * while stopped is refused, and after the restart the port works. */
-KTS_TEST(SerialStopStartWithPendingRead, FALSE)
-{
-    IO_STATUS_BLOCK ReadStatus, IoStatus;
-
-    KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 0), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(ZwReadFile(Port->Handle, Port->Event, NULL, NULL, &ReadStatus, KtsEcho, 10,
-                                NULL, NULL), STATUS_PENDING);
-    KT_ASSERT_STATUS(KtsStop(Port), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(KtsWait(Port, 2000), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(ReadStatus.Status, STATUS_CANCELLED);
-    KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
-                     STATUS_NO_SUCH_DEVICE);
-    KT_ASSERT_STATUS(KtsStart(Port), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(KtsLoopback(Port, TRUE), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 2000), STATUS_SUCCESS);
-    KeClearEvent(Port->EventObject);
-    KT_ASSERT_STATUS(ZwReadFile(Port->Handle, Port->Event, NULL, NULL, &ReadStatus, KtsEcho, 4,
-                                NULL, NULL), STATUS_PENDING);
-    KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "ping", 4, NULL,
-                                 NULL), STATUS_PENDING);
-    KT_ASSERT_STATUS(KtsWait(Port, 3000), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(ReadStatus.Status, STATUS_SUCCESS);
-    KT_ASSERT_EQ(ReadStatus.Information, 4);
-    KT_ASSERT(RtlCompareMemory(KtsEcho, "ping", 4) == 4);
-    KT_ASSERT_STATUS(KtsLoopback(Port, FALSE), STATUS_SUCCESS);
-}
-
-/* Surprise removal with a read pending: the read is cancelled, new I/O is
- * refused with STATUS_NO_SUCH_DEVICE, and REMOVE_DEVICE follows once the
- * handle closes (KtsTearDown). */
-KTS_PRIVATE_TEST(SerialSurpriseRemovalCancelsRead, FALSE)
-{
-    IO_STATUS_BLOCK ReadStatus, IoStatus;
-
-    KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 0), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(ZwReadFile(Port->Handle, Port->Event, NULL, NULL, &ReadStatus, KtsEcho, 10,
-                                NULL, NULL), STATUS_PENDING);
-    KT_ASSERT_STATUS(KtsSendPnp(Port, IRP_MN_SURPRISE_REMOVAL, NULL, NULL), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(KtsWait(Port, 2000), STATUS_SUCCESS);
-    KT_ASSERT_STATUS(ReadStatus.Status, STATUS_CANCELLED);
-    KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, "a", 1, NULL, NULL),
-                     STATUS_NO_SUCH_DEVICE);
-}
-
 /* D3 silences the UART (no interrupt enabled, OUT2 off); D0 programs it
  * again with the port's settings, and it works. */
 KTS_TEST(SerialPowerD3SilencesUart, TRUE)

@@ -290,6 +290,15 @@ KtsStart(PKTS_PORT Port)
 }
 
 NTSTATUS
+KtsLoadBusDriver(VOID)
+{
+    if (KtsBusDriver != NULL) {
+        return STATUS_SUCCESS;
+    }
+    return IopLoadDriver(L"KtSerialBus", KtsBusDriverEntry, &KtsBusDriver);
+}
+
+NTSTATUS
 KtsSetUpPrivate(PKTS_PORT Port, BOOLEAN Synchronous)
 {
     KTS_RESOURCE_BUFFER Raw, Translated;
@@ -299,11 +308,9 @@ KtsSetUpPrivate(PKTS_PORT Port, BOOLEAN Synchronous)
     RtlZeroMemory(Port, sizeof(*Port));
     Port->Private = TRUE;
     KtsTakeCom2FromDriver();
-    if (KtsBusDriver == NULL) {
-        Status = IopLoadDriver(L"KtSerialBus", KtsBusDriverEntry, &KtsBusDriver);
-        if (!NT_SUCCESS(Status)) {
-            return Status;
-        }
+    Status = KtsLoadBusDriver();
+    if (!NT_SUCCESS(Status)) {
+        return Status;
     }
     Serial = IopReferenceDriverByName(L"Serial");
     if (Serial == NULL) {

@@ -66,6 +66,9 @@ NTSTATUS KtsSetUp(_Out_ PKTS_PORT Port, _In_ BOOLEAN Synchronous);
  * stack on its UART (AddDevice, START_DEVICE with COM2's resources) and
  * opens it. */
 NTSTATUS KtsSetUpPrivate(_Out_ PKTS_PORT Port, _In_ BOOLEAN Synchronous);
+/* The test bus driver of the private stacks, loaded once (its driver
+ * object and name stay for the rest of the boot). */
+NTSTATUS KtsLoadBusDriver(VOID);
 /* Closes what is open; a private stack is removed (REMOVE_DEVICE, PDO
  * deleted). The PnP manager's COM2 is left started. */
 VOID KtsTearDown(_Inout_ PKTS_PORT Port);
