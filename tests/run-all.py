@@ -180,7 +180,8 @@ NVME_IMAGE = os.path.join(BUILD, "nvme-test.img")
 PCI_TEST_DEVICES = ["-drive", f"file={NVME_IMAGE},if=none,id=nvm,format=raw,file.locking=off",
                     "-device", "nvme,serial=kestrel,drive=nvm",
                     "-device", "pci-bridge,id=br1,chassis_nr=1",
-                    "-device", "pci-serial,bus=br1,addr=2"]
+                    "-device", "pci-serial,bus=br1,addr=2",
+                    "-device", "edu"]
 
 
 def make_nvme_image():
@@ -212,7 +213,8 @@ SPECIAL_BOOTS = [
        "PciBusRootStarted,PciBusEveryFunctionHasPdo,PciBusPdoAnswersQueries,"
        "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted,"
        "PciBusSerialCardInterrupts,PciBusRescanLeavesKnownBarsAlone,PciBusTreeFollowsBridges,"
-       "PciBusSlotNumbersFromPorts,PciBusBridgeRefusesStopAndGoesAfterChildren "
+       "PciBusSlotNumbersFromPorts,PciBusBridgeRefusesStopAndGoesAfterChildren,"
+       "PciMsiEduStarted,PciMsiEduInterruptsCounted,PciMsiEduFactorial,PciMsiEduStopStart "
        "pcilist",
        PCI_TEST_DEVICES,
        [rf"^PCI 00:00\.0 8086:{host} ",
@@ -227,7 +229,15 @@ SPECIAL_BOOTS = [
         r"^PCI: bridge PCI\\VEN_1B36&DEV_0001&\S+ removed after its card and enumerated again",
         r"^PCI: re-scan of bus 1: \d+ function\(s\), 0 new, \d+ known, 0 gone; 0 config write",
         r"^PCI: serial card at 01:02\.0 started by \\Driver\\Serial with I/O 0x",
-        r"^PCI: serial card \\DosDevices\\COM\d+: a 256-byte write ended with 0x00000000"])
+        r"^PCI: serial card \\DosDevices\\COM\d+: a 256-byte write ended with 0x00000000",
+        # QEMU's edu device by MSI (tests/kernel/pcimsi.c, KtEdu).
+        r"^EDU: MSI of PCI\\VEN_1234&DEV_11E8&\S+: address 0xfee[0-9a-f]{5} data 0x00[3-9a-c][0-9a-f] "
+        r"-> vector 0x[3-9a-c][0-9a-f] IRQL \d+; MSI Enable 1, Interrupt Disable 1",
+        r"^EDU: 16 interrupt\(s\) raised, 16 message ISR call\(s\) \(message 0\), \d+ DPC run\(s\), "
+        r"0 unclaimed",
+        r"^EDU: 10! = 3628800, announced by 1 interrupt\(s\)",
+        r"^EDU: stopped: MSI Enable 0, Interrupt Disable 1, Memory Space 0",
+        r"^EDU: started again: MSI on, an interrupt raised arrived"])
       for config, host in ((CONFIGS[0], "29c0"), (CONFIGS[1], "1237"), (CONFIGS[2], "29c0"))],
 ]
 
