@@ -86,7 +86,9 @@ gdb)
     set -- -serial "file:$BUILD/console.log" -monitor none -s -S "$@"
     ;;
 # COM2 exists for the interrupt and serial tests; KESTREL_COM2 connects it
-# elsewhere (tests/run-all.py: unix:PATH to tests/serial_peer.py).
+# elsewhere (tests/run-all.py: unix:PATH to tests/serial_peer.py, and
+# unix:PATH,server=on,wait=on,telnet=on for its --break mode, where a telnet
+# break from the peer becomes a break on the UART).
 batch) set -- -serial stdio -serial "${KESTREL_COM2:-null}" -monitor none "$@" ;;
 esac
 

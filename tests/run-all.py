@@ -306,6 +306,52 @@ def run_serial_peer_boot(config):
     return (not problems, name, "; ".join(problems) + f" (log {LOGS}/{config[0]}-serial-peer.log)")
 
 
+def run_serial_break_boot(config):
+    """Line breaks from a real peer: QEMU's COM2 is a telnet server socket
+    (QEMU 7.2 honours telnet only when it listens) that waits for
+    tests/serial_peer.py --break to connect; a telnet IAC BREAK from the
+    peer becomes a break on the UART, and the kernel test
+    SerialBreakFromPeer must see SERIAL_EV_BREAK and SERIAL_ERROR_BREAK for
+    each. (Telnet mode rewrites 0xFF bytes, so the 1 MiB exchange keeps its
+    plain socket.)"""
+    import tempfile
+    name = f"{config[0]}-serial-break/boot"
+    folder = tempfile.mkdtemp(prefix="kestrel-break-")
+    socket_path = os.path.join(folder, "com2.sock")
+    peer = subprocess.Popen([sys.executable, "tests/serial_peer.py", socket_path, "--break",
+                             "--timeout", "60"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    problems = []
+    # QEMU listens and waits for the peer, which keeps trying to connect.
+    env = dict(os.environ,
+               KESTREL_COM2="unix:" + socket_path + ",server=on,wait=on,telnet=on")
+    status, lines, _ = boot(config, "ktest=SerialBreakFromPeer serialbreak", "serial-break",
+                            env=env)
+    try:
+        peer_out, _ = peer.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(peer.pid, 9)
+        peer_out, _ = peer.communicate()
+        problems.append("the peer did not finish")
+    peer_lines = peer_out.decode("latin-1").splitlines()
+    with open(os.path.join(LOGS, f"{config[0]}-serial-break-host.log"), "w") as log:
+        log.write("\n".join(peer_lines) + "\n")
+    for line in [l for l in lines if l.startswith("SERIAL-BREAK")] + peer_lines:
+        print(f"{config[0]}: {line}", flush=True)
+    if peer.returncode != 0:
+        problems.append(f"the peer failed (exit {peer.returncode}): " +
+                        "; ".join(l for l in peer_lines if "FAIL" in l))
+    if not any(re.match(r"^SERIAL-BREAK two breaks from the peer", l) for l in lines):
+        problems.append("the kernel did not report both breaks")
+    if not any(re.match(r"^KTEST SerialBreakFromPeer PASS", l) for l in lines):
+        problems.append("SerialBreakFromPeer did not pass")
+    if status != EXIT_PASS:
+        problems.append(f"QEMU exit status {status}, expected {EXIT_PASS}")
+    subprocess.run(["rm", "-rf", folder])
+    return (not problems, name, "; ".join(problems) + f" (log {LOGS}/{config[0]}-serial-break.log)")
+
+
 def list_bugcheck_tests():
     """Asks the kernel for its test table (ktest=list) on the quickest boot."""
     status, lines, _ = boot(CONFIGS[0], "ktest=list", "list")
@@ -363,6 +409,8 @@ def main():
         jobs += [pool.submit(run_config_all, config) for config in CONFIGS]
         jobs += [pool.submit(lambda s=special: [run_special_boot(s)]) for special in SPECIAL_BOOTS]
         jobs += [pool.submit(lambda c=config: [run_serial_peer_boot(c)])
+                 for config in (CONFIGS[0], CONFIGS[2])]
+        jobs += [pool.submit(lambda c=config: [run_serial_break_boot(c)])
                  for config in (CONFIGS[0], CONFIGS[2])]
         jobs += [pool.submit(lambda c=config, t=test, k=code: [run_bugcheck_test(c, t, k)])
                  for config in CONFIGS for test, code in bugcheck_tests]

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""serial_peer.py - the host end of QEMU's COM2 for the kernel test
-SerialEchoWithPeer (tests/kernel/serialpeer.c). Python standard library only.
+"""serial_peer.py - the host end of QEMU's COM2 for the kernel tests
+SerialEchoWithPeer (tests/kernel/serialpeer.c) and, with --break,
+SerialBreakFromPeer (tests/kernel/serialerr.c). Python standard library only.
 
-    tests/serial_peer.py SOCKET_PATH [--bytes N] [--timeout SECONDS]
+    tests/serial_peer.py SOCKET_PATH [--bytes N] [--timeout SECONDS] [--break]
 
 Listens on a Unix socket; QEMU connects to it as COM2
 (KESTREL_COM2=unix:SOCKET_PATH for tests/qemu.sh). Then:
@@ -15,6 +16,19 @@ Listens on a Unix socket; QEMU connects to it as COM2
   4. sends N bytes of the stream seeded 0x89ABCDEF.
 Prints a PEER-RX and a PEER-TX line with each stream's CRC-32 (zlib.crc32)
 and the throughput it saw; exits 0 only when every received byte matched.
+
+With --break, QEMU's end of the socket is a telnet server
+(KESTREL_COM2=unix:SOCKET_PATH,server=on,wait=on,telnet=on: QEMU 7.2
+honours telnet only on the listening side, and waits for this peer to
+connect before it runs the guest), where a telnet IAC BREAK (0xFF 0xF3)
+becomes a break on the UART. The peer connects, ignores QEMU's telnet
+negotiation, and:
+  1. on the kernel's READY line, sends a bare IAC BREAK;
+  2. on its AGAIN line, sends "ab", a break, "cd", 200 ms apart, so that
+     QEMU puts the break's NUL between them (it signals a break at once,
+     ahead of data that came in the same read).
+Telnet mode would double or eat 0xFF in data, which is why the 1 MiB
+exchange runs on a plain socket.
 """
 import argparse
 import os
@@ -40,15 +54,83 @@ def stream(seed, count):
     return bytes(out)
 
 
+IAC_BREAK = b"\xff\xf3"                 # RFC 854: IAC BRK
+BREAK_READY = b"\nKESTREL-SERIAL-BREAK-READY\n"
+BREAK_AGAIN = b"\nKESTREL-SERIAL-BREAK-AGAIN\n"
+
+
+def wait_for(conn, marker, seen):
+    """Reads until marker has come (seen: what came so far); False on EOF
+    or timeout."""
+    try:
+        while marker not in seen:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return False
+            seen += chunk
+    except socket.timeout:
+        return False
+    del seen[:seen.index(marker) + len(marker)]
+    return True
+
+
+def break_exchange(conn):
+    """The --break script; 0 when the kernel asked for both breaks."""
+    seen = bytearray()
+    if not wait_for(conn, BREAK_READY, seen):
+        print("PEER-FAIL no READY line from the kernel", flush=True)
+        return 1
+    conn.sendall(IAC_BREAK)
+    print("PEER-BREAK 1 sent: IAC BREAK", flush=True)
+    if not wait_for(conn, BREAK_AGAIN, seen):
+        print("PEER-FAIL no AGAIN line from the kernel", flush=True)
+        return 1
+    for piece in (b"ab", IAC_BREAK, b"cd"):
+        conn.sendall(piece)
+        time.sleep(0.2)
+    print("PEER-BREAK 2 sent: ab, IAC BREAK, cd", flush=True)
+    return 0
+
+
+def break_peer(args):
+    """--break: connect to QEMU's telnet server socket, run the exchange."""
+    deadline = time.monotonic() + args.timeout
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    while True:
+        try:
+            conn.connect(args.socket_path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                print("PEER-FAIL QEMU never listened", flush=True)
+                return 1
+            time.sleep(0.05)
+    print(f"PEER connected to {args.socket_path} (telnet)", flush=True)
+    conn.settimeout(args.timeout)
+    status = break_exchange(conn)
+    try:
+        while conn.recv(65536):     # until QEMU ends
+            pass
+    except (socket.timeout, ConnectionResetError):
+        pass
+    conn.close()
+    return status
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("socket_path")
     parser.add_argument("--bytes", type=int, default=1024 * 1024)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--break", dest="send_break", action="store_true",
+                        help="send telnet breaks instead of the 1 MiB exchange")
     args = parser.parse_args()
 
-    expected = stream(SEED_FROM_KERNEL, args.bytes)
-    answer = stream(SEED_TO_KERNEL, args.bytes)
+    if not args.send_break:
+        expected = stream(SEED_FROM_KERNEL, args.bytes)
+        answer = stream(SEED_TO_KERNEL, args.bytes)
+    if args.send_break:
+        return break_peer(args)
     if os.path.exists(args.socket_path):
         os.unlink(args.socket_path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -108,7 +190,12 @@ def main():
     conn.sendall(answer)
     print(f"PEER-TX {args.bytes} bytes crc32 0x{zlib.crc32(answer):08x} "
           f"(handed to QEMU in {time.monotonic() - start:.2f} s)", flush=True)
-    # Keep the connection until QEMU ends, so nothing is cut off.
+    drain_and_close(conn, server, args.socket_path)
+    return 0
+
+
+def drain_and_close(conn, server, socket_path):
+    """Keeps the connection until QEMU ends, so nothing is cut off."""
     try:
         while conn.recv(65536):
             pass
@@ -116,8 +203,7 @@ def main():
         pass
     conn.close()
     server.close()
-    os.unlink(args.socket_path)
-    return 0
+    os.unlink(socket_path)
 
 
 if __name__ == "__main__":

@@ -325,6 +325,7 @@ SerialUartServiceInterrupt(PSERIAL_UART Uart)
 {
     UCHAR Iir = SerialReadRegister(Uart, SERIAL_IIR);
     ULONG Rounds = 0;
+    UCHAR Lsr;
 
     if (Iir & SERIAL_IIR_NO_INTERRUPT) {
         return FALSE;
@@ -333,7 +334,14 @@ SerialUartServiceInterrupt(PSERIAL_UART Uart)
     do {
         switch (Iir & SERIAL_IIR_CAUSE_MASK) {
         case SERIAL_IIR_LINE_STATUS:
-            SerialUartNoteLineStatus(Uart, SerialReadRegister(Uart, SERIAL_LSR));
+            /* The error belongs to the byte at the top of the FIFO: take
+             * it now. A break leaves a NUL there that, in QEMU, no
+             * character timeout would ever come for. */
+            Lsr = SerialReadRegister(Uart, SERIAL_LSR);
+            SerialUartNoteLineStatus(Uart, Lsr);
+            if (Lsr & SERIAL_LSR_DR) {
+                SerialUartReceive(Uart);
+            }
             break;
         case SERIAL_IIR_RX_DATA:
         case SERIAL_IIR_CHAR_TIMEOUT:

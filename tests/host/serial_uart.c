@@ -248,8 +248,7 @@ IsrReplacesErrorBytesWithTheErrorChar(void **State)
     static const ACCESS Receive[] = {
         {'R', SERIAL_IIR, 0xC6},            /* line status */
         {'R', SERIAL_LSR, 0x6D},            /* DR with PE and FE: the byte at the top */
-        {'R', SERIAL_IIR, 0xCC},
-        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 'x'},     /* the bad byte */
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 'x'},     /* the bad byte, at once */
         {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 'y'},     /* a good one */
         {'R', SERIAL_LSR, 0x60},
         {'R', SERIAL_IIR, 0xC1},
@@ -275,8 +274,7 @@ IsrTurnsABreakIntoTheBreakChar(void **State)
 {
     static const ACCESS Break[] = {
         {'R', SERIAL_IIR, 0xC6}, {'R', SERIAL_LSR, 0x71},    /* BI with DR */
-        {'R', SERIAL_IIR, 0xCC},
-        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 0x00},
+        {'R', SERIAL_LSR, 0x61}, {'R', SERIAL_RBR, 0x00},    /* the NUL, at once */
         {'R', SERIAL_LSR, 0x60},
         {'R', SERIAL_IIR, 0xC1},
     };
