@@ -210,6 +210,7 @@ SPECIAL_BOOTS = [
     # bridge, found through ECAM (q35) and ports 0xCF8/0xCFC (pc).
     # The bus driver then gives the 16550 to \Driver\Serial (PciBusSerialCardStarted).
     *[("pci", config, "PciEnumerateFindsChipset,PciNvmeMsix,PciSerialBehindBridge,"
+       "NvmeMsixStarted,NvmeIdentifyThroughMsix,NvmeMsixSurvivesStopStart,"
        "PciBusRootStarted,PciBusEveryFunctionHasPdo,PciBusPdoAnswersQueries,"
        "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted,"
        "PciBusSerialCardInterrupts,PciBusRescanLeavesKnownBarsAlone,PciBusTreeFollowsBridges,"
@@ -219,6 +220,11 @@ SPECIAL_BOOTS = [
        PCI_TEST_DEVICES,
        [rf"^PCI 00:00\.0 8086:{host} ",
         r"^PCI: NVMe controller at 00:0[34]\.0, version 1\.\d+, MSI-X \d+ entries",
+        # The NVMe controller by MSI-X (tests/kernel/ktnvmetest.c, KtNvme).
+        r"^NVMe: KtNvme started on PCI\\VEN_1B36&DEV_0010&\S+ with [1-8] MSI-X message\(s\)",
+        r"^NVMe: 4 x Identify Controller through MSI-X message 0: status 0, "
+        r"model 'QEMU NVMe Ctrl +', serial 'kestrel +', 4 interrupt\(s\)",
+        r"^NVMe: 2 x Identify Controller through MSI-X message 0: status 0, .*, 2 interrupt\(s\)",
         r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
         r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem",
         r"^PCI: root bus 0: \d+ function\(s\), \d+ new \(sized\), 0 known \(not sized again\), "

@@ -1,9 +1,9 @@
 /*
  * drivers/serial/io.c - moving bytes between the UART and the IRPs.
  *
- * Every routine here runs at DISPATCH_LEVEL under ServiceLock, called from
- * the ISR's DPC, from a timeout timer's DPC, or from a dispatch routine
- * that has just queued an IRP. They work on the IRP at the head of a
+ * The routines here run at DISPATCH_LEVEL, called from the ISR's DPC, from
+ * a timeout timer's DPC, or from a dispatch routine that has just queued
+ * an IRP; the read and write services under ServiceLock. They work on the IRP at the head of a
  * queue: a read is taken out of its queue (so no cancel can complete it
  * mid-copy), filled from the receive ring and, when it is not finished,
  * put back at the head, where it is cancelable again; IoCsqInsertIrpEx

@@ -15,6 +15,9 @@
  *                callbacks, so never held across an IoCsq* call.
  *   the interrupt spin lock (DIRQL) SERIAL_UART, through
  *                KeSynchronizeExecution; the ISR takes no other lock.
+ *                The handshake and flow-control settings (SERIAL_HANDFLOW,
+ *                SERIAL_CHARS) live there too, because the ISR applies
+ *                them byte by byte.
  */
 #ifndef KESTREL_DRIVERS_SERIAL_SERIAL_H
 #define KESTREL_DRIVERS_SERIAL_SERIAL_H
