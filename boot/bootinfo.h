@@ -34,7 +34,8 @@
 #define BOOT_MEMORY_BAD 8           /* RAM that failed firmware tests */
 
 #define BOOT_MAX_MEMORY_REGIONS 256
-#define BOOT_COMMAND_LINE_SIZE 512
+/* The harness's pci boots name over 500 characters of tests. */
+#define BOOT_COMMAND_LINE_SIZE 1024
 #define BOOT_LOADER_NAME_SIZE 64
 
 typedef struct _BOOT_MEMORY_REGION {
