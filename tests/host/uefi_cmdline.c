@@ -112,8 +112,9 @@ ConfigFileFirstLineIsTheCommandLine(void **State)
     assert_string_equal(Out, "");
 }
 
-/* 511 characters fit the boot info's 512-byte CommandLine; 512 do not, and
- * are refused rather than cut short. */
+/* The loader passes the size of the boot info's CommandLine; with a 512-byte
+ * buffer, 511 characters fit and 512 do not, and are refused rather than
+ * cut short. */
 static void
 LongCommandLinesAreRefused(void **State)
 {
