@@ -330,6 +330,8 @@ BOOLEAN NTAPI KeInsertQueueDpc(_Inout_ PRKDPC Dpc, _In_opt_ PVOID SystemArgument
 BOOLEAN NTAPI KeRemoveQueueDpc(_Inout_ PRKDPC Dpc);
 VOID NTAPI KeSetImportanceDpc(_Inout_ PRKDPC Dpc, _In_ KDPC_IMPORTANCE Importance);
 VOID NTAPI KeSetTargetProcessorDpc(_Inout_ PRKDPC Dpc, _In_ CCHAR Number);
+/* PASSIVE_LEVEL. Returns when every DPC queued before the call has run. */
+VOID NTAPI KeFlushQueuedDpcs(VOID);
 
 VOID NTAPI KeInitializeTimer(_Out_ PKTIMER Timer);
 VOID NTAPI KeInitializeTimerEx(_Out_ PKTIMER Timer, _In_ TIMER_TYPE Type);

@@ -140,6 +140,31 @@ KeRemoveQueueDpc(PRKDPC Dpc)
     return Removed;
 }
 
+/* PASSIVE_LEVEL (the WDK's rule: it may wait). Returns once every DPC
+ * queued before the call, on every processor, has run; drivers call it
+ * before freeing what their DPCs touch (after KeRemoveQueueDpc, or after
+ * disconnecting an interrupt whose ISR queues one). On this processor a
+ * DPC queued before the call has already run by the time PASSIVE_LEVEL
+ * code runs (the queue drains whenever the IRQL falls below DISPATCH);
+ * raising to DISPATCH_LEVEL and lowering again drains anything queued by
+ * an interrupt in between.
+ * FIXME: with application processors, each other processor's queue must
+ * be drained too (a DPC, or an IPI, that runs there and signals back). */
+VOID NTAPI
+KeFlushQueuedDpcs(VOID)
+{
+    KIRQL Irql = KeGetCurrentIrql();
+
+    if (Irql != PASSIVE_LEVEL) {
+        DbgPrint("KeFlushQueuedDpcs: called at IRQL %u from %pS; it must be called at "
+                 "PASSIVE_LEVEL\n", Irql, __builtin_return_address(0));
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, Irql, PASSIVE_LEVEL, 0,
+                     (ULONG_PTR)__builtin_return_address(0));
+    }
+    Irql = KeRaiseIrqlToDpcLevel();
+    KeLowerIrql(Irql);
+}
+
 /* Any IRQL; takes effect at the next insertion. */
 VOID NTAPI
 KeSetImportanceDpc(PRKDPC Dpc, KDPC_IMPORTANCE Importance)

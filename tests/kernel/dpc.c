@@ -107,6 +107,50 @@ KTEST(KeRemoveQueueDpcRecallsTheDpc)
     KT_ASSERT_EQ(Record.Runs, 0);
 }
 
+/* DPCs queued from a timer (at DISPATCH_LEVEL, while this thread waits)
+ * have all run when KeFlushQueuedDpcs returns. */
+KTEST(KeFlushQueuedDpcsReturnsAfterQueuedDpcs)
+{
+    KTP_DPC_RECORD Record = {0};
+    KDPC Dpcs[3], TimerDpc;
+    KTIMER Timer;
+    LARGE_INTEGER Due;
+    ULONG Index;
+    KIRQL OldIrql;
+
+    for (Index = 0; Index < 3; Index++) {
+        KeInitializeDpc(&Dpcs[Index], KtpRecordDpc, &Record);
+    }
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    for (Index = 0; Index < 3; Index++) {
+        KT_ASSERT(KeInsertQueueDpc(&Dpcs[Index], NULL, NULL));
+    }
+    KT_ASSERT_EQ(Record.Runs, 0);
+    KeLowerIrql(OldIrql);
+    KeFlushQueuedDpcs();
+    KT_ASSERT_EQ(Record.Runs, 3);
+    /* A timer's DPC, due in 1 ms; after it fired and a flush, it has run. */
+    KeInitializeDpc(&TimerDpc, KtpRecordDpc, &Record);
+    KeInitializeTimer(&Timer);
+    Due.QuadPart = -10000;
+    KeSetTimer(&Timer, Due, &TimerDpc);
+    KT_ASSERT_STATUS(KeWaitForSingleObject(&Timer, Executive, KernelMode, FALSE, NULL),
+                     STATUS_SUCCESS);
+    KeFlushQueuedDpcs();
+    KT_ASSERT_EQ(Record.Runs, 4);
+    KT_ASSERT_EQ(Record.Irql, DISPATCH_LEVEL);
+}
+
+/* The WDK allows it only at PASSIVE_LEVEL. */
+KTEST_BUGCHECK(KeFlushQueuedDpcsAtDispatchStops, IRQL_NOT_LESS_OR_EQUAL)
+{
+    KIRQL OldIrql;
+
+    KeRaiseIrql(DISPATCH_LEVEL, &OldIrql);
+    KeFlushQueuedDpcs();
+    KeLowerIrql(OldIrql);
+}
+
 /* The order DPCs run in: each appends its context's number. */
 static KTP_DPC_RECORD KtpOrder;
 static KDEFERRED_ROUTINE KtpOrderDpc;
