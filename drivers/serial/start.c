@@ -210,6 +210,8 @@ SerialStopHardware(PSERIAL_DEVICE_EXTENSION Extension)
     KeCancelTimer(&Extension->RtsToggleTimer);
     (VOID)KeRemoveQueueDpc(&Extension->IsrDpc);
     (VOID)KeRemoveQueueDpc(&Extension->RtsToggleDpc);
+    /* A DPC already running elsewhere finishes before the registers go. */
+    KeFlushQueuedDpcs();
     SerialReleaseRegisters(Extension);
 }
 

@@ -207,6 +207,7 @@ KtEduStop(PKTEDU_EXTENSION Ext)
     IoDisconnectInterruptEx(&Disconnect);
     Ext->Connection = NULL;
     (VOID)KeRemoveQueueDpc(&Ext->Dpc);
+    KeFlushQueuedDpcs();
     MmUnmapIoSpace((PVOID)Ext->Registers, PAGE_SIZE);
     Ext->Registers = NULL;
 }

@@ -168,9 +168,9 @@ KtNvmeStopDevice(PKTNVME_EXTENSION Ext)
         IoDisconnectInterruptEx(&Disconnect);
         Ext->MessageTable = NULL;
     }
-    /* One processor: a queued DPC has not started; it must not run on
-     * freed pages. */
+    /* A queued DPC must not run on freed pages, nor one still running. */
     KeRemoveQueueDpc(&Ext->Dpc);
+    KeFlushQueuedDpcs();
     if (Ext->Dma != NULL) {
         MmFreeContiguousMemory(Ext->Dma);
         Ext->Dma = NULL;
