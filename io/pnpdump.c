@@ -3,12 +3,16 @@
  * !devnode 0 1: one block per node, indented by depth:
  *
  *   Root\*PNP0501\1  DeviceNodeStarted  \Device\00000003
+ *     description: Communications Port
  *     stack: \Driver\Serial -> \Driver\PnpManager
  *     hardware IDs: Root\*PNP0501 *PNP0501   compatible IDs: *PNP0500
  *     resources: I/O 0x2F8-0x2FF; IRQ 3 edge -> vector 0x43 IRQL 4 affinity 0x1
  *
  * and a message-signaled interrupt (MSI, or one MSI-X descriptor) as
- * "MSI 1 message(s) -> vector 0xB1 IRQL 11".
+ * "MSI 1 message(s) -> vector 0xB1 IRQL 11". The text line holds what the
+ * bus driver answered to IRP_MN_QUERY_DEVICE_TEXT, both on one line
+ * ("description: Serial controller   location: PCI bus 1, device 2,
+ * function 0"); a node without either has no such line.
  *
  * Printed at boot when the command line says "devtree"; tests read the
  * same text through IopFormatDeviceTree.
@@ -110,6 +114,16 @@ IopFormatNode(IOP_TEXT *Text, PDEVICE_NODE Node)
         IopAppend(Text, "  owned by the kernel debugger");
     } else if ((Node->Flags & DNF_RAW) != 0) {
         IopAppend(Text, "  raw");
+    }
+    if (Node->DeviceDescription != NULL || Node->LocationInformation != NULL) {
+        IopAppend(Text, "\n%*s  ", (int)Indent, "");
+        if (Node->DeviceDescription != NULL) {
+            IopAppend(Text, "description: %ws", Node->DeviceDescription);
+        }
+        if (Node->LocationInformation != NULL) {
+            IopAppend(Text, "%slocation: %ws", Node->DeviceDescription != NULL ? "   " : "",
+                      Node->LocationInformation);
+        }
     }
     IopAppend(Text, "\n%*s  stack:", (int)Indent, "");
     Device = IoGetAttachedDevice(Node->PhysicalDeviceObject);

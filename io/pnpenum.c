@@ -2,14 +2,17 @@
  * io/pnpenum.c - enumeration: asking a bus for its children
  * (IRP_MN_QUERY_DEVICE_RELATIONS, BusRelations), and for each new PDO its
  * IDs (IRP_MN_QUERY_ID: device, hardware, compatible and instance IDs), its
- * capabilities, its resource requirements and boot configuration; then its
- * drivers and its start (io/pnpmatch.c, io/pnpstate.c). A started device is
- * itself asked for its children, so the tree grows depth first.
+ * description and location (IRP_MN_QUERY_DEVICE_TEXT), its capabilities,
+ * its bus (IRP_MN_QUERY_BUS_INFORMATION), its resource requirements and
+ * boot configuration; then its drivers and its start (io/pnpmatch.c,
+ * io/pnpstate.c). A started device is itself asked for its children, so
+ * the tree grows depth first.
  *
  * A child that is no longer in its bus's answer is surprise-removed; its
  * REMOVE_DEVICE follows when its handles are closed (IopProcessPendingRemovals,
  * which the callers of IopEnumerateDevice run once the walk is over, so
  * that no node disappears under a walk in progress).
+
  */
 #include "io/pnpp.h"
 
@@ -30,6 +33,57 @@ IopQueryNodeId(PDEVICE_NODE Node, BUS_QUERY_ID_TYPE Type, PWSTR *Id, BOOLEAN Req
         return NT_SUCCESS(Status) ? STATUS_UNSUCCESSFUL : Status;
     }
     return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL. One IRP_MN_QUERY_DEVICE_TEXT; NULL when the bus driver
+ * has no such text (it leaves the IRP as it came, STATUS_NOT_SUPPORTED). */
+static PWSTR
+IopQueryDeviceText(PDEVICE_OBJECT Pdo, DEVICE_TEXT_TYPE Type)
+{
+    IO_STACK_LOCATION Template;
+    ULONG_PTR Information;
+    NTSTATUS Status;
+
+    RtlZeroMemory(&Template, sizeof(Template));
+    Template.Parameters.QueryDeviceText.DeviceTextType = Type;
+    Template.Parameters.QueryDeviceText.LocaleId = IOP_DEVICE_TEXT_LOCALE;
+    Status = IopSendPnpIrp(Pdo, IRP_MJ_PNP, IRP_MN_QUERY_DEVICE_TEXT, &Template.Parameters,
+                           sizeof(Template.Parameters.QueryDeviceText), &Information);
+    if (!NT_SUCCESS(Status) && Information != 0) {
+        /* The WDK says Information is 0 on an error; one that is not is
+         * the driver's buffer all the same, which nobody else frees. */
+        ExFreePool((PVOID)Information);
+        Information = 0;
+    }
+    return (PWSTR)Information;
+}
+
+/* PASSIVE_LEVEL, tree lock held. IRP_MN_QUERY_BUS_INFORMATION: which bus,
+ * of what type, the device sits on. A bus driver that does not answer
+ * leaves it unknown; the legacy type and number then come from the
+ * device's resources (io/pnpprop.c). */
+static VOID
+IopQueryBusInformation(PDEVICE_NODE Node)
+{
+    PPNP_BUS_INFORMATION Bus;
+    ULONG_PTR Information;
+    NTSTATUS Status;
+
+    Status = IopSendPnpIrp(Node->PhysicalDeviceObject, IRP_MJ_PNP,
+                           IRP_MN_QUERY_BUS_INFORMATION, NULL, 0, &Information);
+    Bus = (PPNP_BUS_INFORMATION)Information;
+    if (NT_SUCCESS(Status) && Bus != NULL) {
+        Node->BusTypeGuid = Bus->BusTypeGuid;
+        Node->LegacyBusType = Bus->LegacyBusType;
+        Node->BusNumber = Bus->BusNumber;
+        Node->Flags |= DNF_HAS_BUS_INFORMATION;
+    } else if (NT_SUCCESS(Status)) {
+        DbgPrint("PnP: %wZ: its bus driver answered QUERY_BUS_INFORMATION with success and no "
+                 "PNP_BUS_INFORMATION; the bus stays unknown\n", &Node->InstancePath);
+    }
+    if (Bus != NULL) {
+        ExFreePool(Bus);
+    }
 }
 
 /* PASSIVE_LEVEL, tree lock held. Uninitialized -> Initialized. */
@@ -70,7 +124,10 @@ IopInitializeDeviceNode(PDEVICE_NODE Node)
     RtlAppendUnicodeToString(&Node->InstancePath,
                              Node->InstanceId != NULL ? Node->InstanceId : L"0");
 
+    Node->DeviceDescription = IopQueryDeviceText(Pdo, DeviceTextDescription);
+    Node->LocationInformation = IopQueryDeviceText(Pdo, DeviceTextLocationInformation);
     IopQueryCapabilities(Pdo, &Node->Capabilities);
+    IopQueryBusInformation(Node);
     if (NT_SUCCESS(IopSendPnpIrp(Pdo, IRP_MJ_PNP, IRP_MN_QUERY_RESOURCE_REQUIREMENTS, NULL, 0,
                                  &Information))) {
         Node->ResourceRequirements = (PIO_RESOURCE_REQUIREMENTS_LIST)Information;

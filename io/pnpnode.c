@@ -70,6 +70,7 @@ IopCreateDeviceNode(PDEVICE_NODE Parent, PDEVICE_OBJECT Pdo)
     Node->Parent = Parent;
     Node->Level = Parent != NULL ? Parent->Level + 1 : 0;
     Node->State = Node->PreviousState = DeviceNodeUninitialized;
+    Node->LegacyBusType = InterfaceTypeUndefined;
     Node->DevicePowerState = PowerDeviceUnspecified;
     Node->SystemPowerState = PowerSystemWorking;
     if (Parent != NULL) {
@@ -79,6 +80,29 @@ IopCreateDeviceNode(PDEVICE_NODE Parent, PDEVICE_OBJECT Pdo)
     }
     IopDeviceExtension(Pdo)->DeviceNode = Node;
     return Node;
+}
+
+/* PASSIVE_LEVEL, tree lock held. Frees what enumeration learned about the
+ * node's device and the resources it was given. */
+static VOID
+IopFreeDeviceNodeData(PDEVICE_NODE Node)
+{
+    PVOID *Pool[] = {
+        (PVOID *)&Node->DeviceId, (PVOID *)&Node->InstanceId, (PVOID *)&Node->HardwareIds,
+        (PVOID *)&Node->CompatibleIds, (PVOID *)&Node->InstancePath.Buffer,
+        (PVOID *)&Node->DeviceDescription, (PVOID *)&Node->LocationInformation,
+        (PVOID *)&Node->BootResources, (PVOID *)&Node->ResourceRequirements,
+    };
+    ULONG Index;
+
+    IopReleaseResources(Node);
+    for (Index = 0; Index < RTL_NUMBER_OF(Pool); Index++) {
+        if (*Pool[Index] != NULL) {
+            ExFreePool(*Pool[Index]);
+            *Pool[Index] = NULL;
+        }
+    }
+    RtlZeroMemory(&Node->InstancePath, sizeof(Node->InstancePath));
 }
 
 /* PASSIVE_LEVEL, tree lock held. */
@@ -96,18 +120,11 @@ IopDeleteDeviceNode(PDEVICE_NODE Node)
             }
         }
     }
-    IopReleaseResources(Node);
+    IopFreeDeviceNodeData(Node);
     if (IopDeviceExtension(Node->PhysicalDeviceObject)->DeviceNode == Node) {
         IopDeviceExtension(Node->PhysicalDeviceObject)->DeviceNode = NULL;
     }
     ObfDereferenceObject(Node->PhysicalDeviceObject);
-    if (Node->DeviceId != NULL) ExFreePool(Node->DeviceId);
-    if (Node->InstanceId != NULL) ExFreePool(Node->InstanceId);
-    if (Node->HardwareIds != NULL) ExFreePool(Node->HardwareIds);
-    if (Node->CompatibleIds != NULL) ExFreePool(Node->CompatibleIds);
-    if (Node->InstancePath.Buffer != NULL) ExFreePool(Node->InstancePath.Buffer);
-    if (Node->BootResources != NULL) ExFreePool(Node->BootResources);
-    if (Node->ResourceRequirements != NULL) ExFreePool(Node->ResourceRequirements);
     Node->State = DeviceNodeDeleted;
     ExFreePoolWithTag(Node, IOP_PNP_TAG);
 }

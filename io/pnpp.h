@@ -6,7 +6,8 @@
  * \Driver\PnpManager). A node walks through the states below; the names are
  * those of Windows' PNP_DEVNODE_STATE, so a !devnode reader feels at home:
  *
- *   Uninitialized --IDs, capabilities, resources queried--> Initialized
+ *   Uninitialized --IDs, text, capabilities, bus information and
+ *                   resources queried--> Initialized
  *   Initialized --filters and function driver's AddDevice--> DriversAdded
  *   DriversAdded --raw and translated resources--> ResourcesAssigned
  *   ResourcesAssigned --IRP_MN_START_DEVICE--> Started
@@ -72,6 +73,11 @@ typedef enum _PNP_DEVNODE_STATE {
 #define DNF_ENUMERATED 0x00000001           /* in its bus's last BusRelations */
 #define DNF_RAW 0x00000002                  /* started without a function driver */
 #define DNF_DEBUGGER_OWNED 0x00000004       /* the kernel debugger's port */
+#define DNF_HAS_BUS_INFORMATION 0x00000008  /* its bus answered QUERY_BUS_INFORMATION */
+
+/* The locale the manager asks device text in: en-US, the language every
+ * bus driver in Kestrel speaks. */
+#define IOP_DEVICE_TEXT_LOCALE 0x409
 
 struct _IOP_DRIVER_SERVICE;
 
@@ -92,6 +98,13 @@ typedef struct _DEVICE_NODE {
     PWSTR HardwareIds;
     PWSTR CompatibleIds;
     UNICODE_STRING InstancePath;        /* DeviceId\InstanceId */
+    /* IRP_MN_QUERY_DEVICE_TEXT: pool strings, NULL when the bus has none. */
+    PWSTR DeviceDescription;
+    PWSTR LocationInformation;
+    /* IRP_MN_QUERY_BUS_INFORMATION, valid with DNF_HAS_BUS_INFORMATION. */
+    GUID BusTypeGuid;
+    INTERFACE_TYPE LegacyBusType;
+    ULONG BusNumber;
     WCHAR PdoName[20];                  /* \Device\NNNNNNNN, when the PnP manager named it */
     DEVICE_CAPABILITIES Capabilities;
     PCM_RESOURCE_LIST BootResources;    /* IRP_MN_QUERY_RESOURCES, or NULL */

@@ -29,6 +29,12 @@
  * *PNP0A03. It has no resources: the bus driver (drivers/pci) reaches
  * config space through the HAL and keeps the firmware's windows.
  *
+ * IRP_MN_QUERY_DEVICE_TEXT gets the descriptions Windows' own INFs give
+ * these devices ("Communications Port", "PCI Express Root Complex", "PCI
+ * Bus"), in English whatever the locale asked (the WDK lets a bus answer
+ * with the closest text it has). A root-enumerated device has no place on
+ * a bus to describe: no location text.
+ *
  * Tests add software devices (IopRootCreateDevice) the same way.
  */
 #include "io/pnpp.h"
@@ -52,6 +58,7 @@ typedef struct _IOP_ROOT_PDO {
     UCHAR Irq;                          /* 0xFF: none */
     USHORT IrqFlags;                    /* CM_RESOURCE_INTERRUPT_* */
     ULONG UINumber;
+    PCSTR Description;                  /* DeviceTextDescription, or NULL */
 } IOP_ROOT_PDO, *PIOP_ROOT_PDO;
 
 static PDRIVER_OBJECT IopRootDriver;
@@ -151,6 +158,7 @@ IopRootFindSerialPorts(VOID)
                      "Root\\KdCom, not given to a driver\n", Index + 1, Ports[Index].Base);
             if (NT_SUCCESS(IopRootAddPdo("Root\\KdCom", Instance, "Root\\KdCom", "", &Ext))) {
                 Ext->DebuggerPort = TRUE;
+                Ext->Description = "Kernel debugger port";
                 Ext->PortBase = Ports[Index].Base;
                 Ext->UINumber = Index + 1;
             }
@@ -163,6 +171,7 @@ IopRootFindSerialPorts(VOID)
                                       "*PNP0500", &Ext))) {
             continue;
         }
+        Ext->Description = "Communications Port";
         Ext->PortBase = Ports[Index].Base;
         Ext->Irq = Ports[Index].Irq;
         Ext->UINumber = Index + 1;
@@ -181,10 +190,15 @@ IopRootFindPciRootBus(VOID)
 
     switch (HalpPciMechanism()) {
     case HalPciMechanismEcam:
-        (VOID)IopRootAddPdo("ACPI\\PNP0A08", "0", "ACPI\\PNP0A08|*PNP0A08", "*PNP0A03", &Ext);
+        if (NT_SUCCESS(IopRootAddPdo("ACPI\\PNP0A08", "0", "ACPI\\PNP0A08|*PNP0A08", "*PNP0A03",
+                                     &Ext))) {
+            Ext->Description = "PCI Express Root Complex";
+        }
         break;
     case HalPciMechanismPorts:
-        (VOID)IopRootAddPdo("ACPI\\PNP0A03", "0", "ACPI\\PNP0A03|*PNP0A03", "", &Ext);
+        if (NT_SUCCESS(IopRootAddPdo("ACPI\\PNP0A03", "0", "ACPI\\PNP0A03|*PNP0A03", "", &Ext))) {
+            Ext->Description = "PCI Bus";
+        }
         break;
     default:
         DbgPrint("PnP: no PCI configuration access; no PCI root bus reported\n");
@@ -300,6 +314,23 @@ IopRootCopyId(PCWSTR Id, ULONG Bytes)
 
     if (Copy != NULL) {
         RtlCopyMemory(Copy, Id, Bytes);
+    }
+    return (ULONG_PTR)Copy;
+}
+
+/* A pool copy of an ASCII text, widened, for QUERY_DEVICE_TEXT. */
+static ULONG_PTR
+IopRootCopyText(PCSTR Text)
+{
+    ULONG Count = 0;
+    PWSTR Copy;
+
+    while (Text[Count] != '\0') {
+        Count++;
+    }
+    Copy = ExAllocatePoolWithTag(PagedPool, (Count + 1) * sizeof(WCHAR), IOP_PNP_TAG);
+    if (Copy != NULL) {
+        IopWiden(Copy, Count + 1, Text);
     }
     return (ULONG_PTR)Copy;
 }
@@ -465,6 +496,14 @@ IopRootDispatchPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         default:
             goto Done;
         }
+        Status = Irp->IoStatus.Information != 0 ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
+        break;
+    case IRP_MN_QUERY_DEVICE_TEXT:
+        if (Ext->IsBus || Ext->Description == NULL ||
+            IrpSp->Parameters.QueryDeviceText.DeviceTextType != DeviceTextDescription) {
+            break;  /* no such text: the status stays as it came */
+        }
+        Irp->IoStatus.Information = IopRootCopyText(Ext->Description);
         Status = Irp->IoStatus.Information != 0 ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
         break;
     case IRP_MN_QUERY_CAPABILITIES:

@@ -103,6 +103,8 @@ NTSTATUS PciPdoQueryId(_In_ PPCI_PDO_EXTENSION Pdo, _In_ BUS_QUERY_ID_TYPE Type,
 NTSTATUS PciPdoQueryCapabilities(_In_ PPCI_PDO_EXTENSION Pdo,
                                  _Inout_ PDEVICE_CAPABILITIES Capabilities);
 NTSTATUS PciPdoQueryBusInformation(_In_ PPCI_PDO_EXTENSION Pdo, _Out_ PULONG_PTR Information);
+NTSTATUS PciPdoQueryDeviceText(_In_ PPCI_PDO_EXTENSION Pdo, _In_ DEVICE_TEXT_TYPE Type,
+                               _Out_ PULONG_PTR Information);
 NTSTATUS PciPdoQueryTargetRelation(_In_ PPCI_PDO_EXTENSION Pdo, _Out_ PULONG_PTR Information);
 
 /* config.c: config space for the function's driver. */

@@ -219,6 +219,14 @@ PciPdoPnp(PPCI_PDO_EXTENSION Pdo, PIRP Irp)
     case IRP_MN_QUERY_BUS_INFORMATION:
         Status = PciPdoQueryBusInformation(Pdo, &Information);
         break;
+    case IRP_MN_QUERY_DEVICE_TEXT:
+        Status = PciPdoQueryDeviceText(Pdo, IrpSp->Parameters.QueryDeviceText.DeviceTextType,
+                                       &Information);
+        if (Status == STATUS_NOT_SUPPORTED) {
+            Status = Irp->IoStatus.Status;      /* a text type PCI does not have */
+            Information = Irp->IoStatus.Information;
+        }
+        break;
     case IRP_MN_READ_CONFIG:
     case IRP_MN_WRITE_CONFIG:
         Status = PciPdoReadWriteConfig(Pdo, IrpSp, IrpSp->MinorFunction == IRP_MN_WRITE_CONFIG,

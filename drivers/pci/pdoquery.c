@@ -1,7 +1,8 @@
 /*
  * drivers/pci/pdoquery.c - what a function's PDO tells the PnP manager
- * about it: IDs (IRP_MN_QUERY_ID), capabilities, bus information and the
- * target relation. The ID strings were formed by the scan (ids.c).
+ * about it: IDs (IRP_MN_QUERY_ID), device text, capabilities, bus
+ * information and the target relation. The ID strings and the location
+ * text were formed by the scan (ids.c).
  */
 #include "pcibus.h"
 
@@ -127,6 +128,42 @@ PciPdoQueryBusInformation(PPCI_PDO_EXTENSION Pdo, PULONG_PTR Information)
     Bus->BusNumber = Pdo->Function.Bus;
     *Information = (ULONG_PTR)Bus;
     return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL. IRP_MN_QUERY_DEVICE_TEXT: the description is the name of
+ * the function's class code (PCI Local Bus 3.0, appendix D), the only
+ * description config space gives; the location names bus, device and
+ * function as Windows' PCI bus driver words it. Both in English whatever
+ * the locale asked: the WDK lets a bus answer with the closest text it
+ * has. STATUS_NOT_SUPPORTED for another text type (the caller then leaves
+ * the IRP as it came). */
+NTSTATUS
+PciPdoQueryDeviceText(PPCI_PDO_EXTENSION Pdo, DEVICE_TEXT_TYPE Type, PULONG_PTR Information)
+{
+    PCSTR Class;
+    PWSTR Text;
+    SIZE_T Length, Index;
+
+    switch (Type) {
+    case DeviceTextDescription:
+        Class = PciClassName(Pdo->Function.BaseClass, Pdo->Function.SubClass);
+        for (Length = 0; Class[Length] != '\0'; Length++) {
+        }
+        Text = ExAllocatePoolWithTag(PagedPool, (Length + 1) * sizeof(WCHAR), PCI_POOL_TAG);
+        if (Text != NULL) {
+            for (Index = 0; Index <= Length; Index++) {
+                Text[Index] = (WCHAR)Class[Index];
+            }
+        }
+        break;
+    case DeviceTextLocationInformation:
+        Text = PciCopyId(Pdo->Function.LocationText, PciStringBytes(Pdo->Function.LocationText));
+        break;
+    default:
+        return STATUS_NOT_SUPPORTED;
+    }
+    *Information = (ULONG_PTR)Text;
+    return Text != NULL ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
 }
 
 /* PASSIVE_LEVEL. The PDO itself, referenced, as the WDK asks. */

@@ -49,6 +49,14 @@ typedef enum _DEVICE_INSTALL_STATE {
     InstallStateFinishInstall
 } DEVICE_INSTALL_STATE, *PDEVICE_INSTALL_STATE;
 
+/* DevicePropertyRemovalPolicy's answer: a hint of how the device usually
+ * leaves the machine. */
+typedef enum _DEVICE_REMOVAL_POLICY {
+    RemovalPolicyExpectNoRemoval = 1,
+    RemovalPolicyExpectOrderlyRemoval = 2,
+    RemovalPolicyExpectSurpriseRemoval = 3
+} DEVICE_REMOVAL_POLICY, *PDEVICE_REMOVAL_POLICY;
+
 /*
  * IRQL PASSIVE_LEVEL. DeviceObject must be a PDO the PnP manager knows
  * (STATUS_INVALID_DEVICE_REQUEST otherwise). When BufferLength is too small

@@ -13,6 +13,7 @@
  */
 #include "tests/kernel/pcibustest.h"
 #include "drivers/serial/serial.h"
+#include "kernel/rtl/rtlp.h"
 
 #define KT_PCI_MAX_CHILDREN 64
 
@@ -484,4 +485,77 @@ KTEST(PciBusSerialCardInterrupts)
     KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
     KT_ASSERT_EQ(Written, 256);
     KT_ASSERT(Serial->Uart.Interrupts > Before);
+}
+
+/* TRUE when the PDO's string property Property is the ASCII text Expected. */
+static BOOLEAN
+KtPciPropertyIs(PDEVICE_OBJECT Pdo, DEVICE_REGISTRY_PROPERTY Property, PCSTR Expected)
+{
+    WCHAR Buffer[80];
+    ULONG Length = 0, Index;
+
+    if (!NT_SUCCESS(IoGetDeviceProperty(Pdo, Property, sizeof(Buffer), Buffer, &Length))) {
+        return FALSE;
+    }
+    for (Index = 0; Expected[Index] != '\0'; Index++) {
+        if (Buffer[Index] != (WCHAR)Expected[Index]) {
+            break;
+        }
+    }
+    if (Expected[Index] != '\0' || Buffer[Index] != UNICODE_NULL ||
+        Length != (Index + 1) * sizeof(WCHAR)) {
+        DbgPrint("FAIL: property %d is \"%ws\", not \"%s\"\n", (int)Property, Buffer, Expected);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* What IoGetDeviceProperty says of every PCI function, from what its PDO
+ * answered at enumeration: the bus (QUERY_BUS_INFORMATION, so the host
+ * bridge, which has no resources, has one too), and the device text - the
+ * class code's name and "PCI bus B, device D, function F" - checked
+ * against config space. */
+KTEST(PciBusPdoProperties)
+{
+    static KT_PCI_CHILD Children[KT_PCI_MAX_CHILDREN];
+    PDEVICE_NODE Root = KtPciRootNode();
+    PCI_SLOT_NUMBER Slot;
+    CHAR Location[64];
+    UCHAR Class[2];
+    GUID Guid;
+    ULONG Count, Index, Value, Length, Checked = 0;
+    BOOLEAN HostBridge = FALSE;
+
+    KT_ASSERT(Root != NULL);
+    Count = KtPciChildren(Root, Children);
+    for (Index = 0; Index < Count; Index++) {
+        PDEVICE_OBJECT Pdo = Children[Index].Node->PhysicalDeviceObject;
+        ULONG Device = Children[Index].Address >> 16, Function = Children[Index].Address & 0xFFFF;
+
+        KT_ASSERT(Children[Index].Bus != MAXULONG);
+        KT_ASSERT_STATUS(IoGetDeviceProperty(Pdo, DevicePropertyBusTypeGuid, sizeof(Guid), &Guid,
+                                             &Length), STATUS_SUCCESS);
+        KT_ASSERT(IsEqualGUID(&Guid, &GUID_BUS_TYPE_PCI));
+        KT_ASSERT_STATUS(IoGetDeviceProperty(Pdo, DevicePropertyLegacyBusType, sizeof(Value),
+                                             &Value, &Length), STATUS_SUCCESS);
+        KT_ASSERT_EQ(Value, PCIBus);
+        KT_ASSERT_STATUS(IoGetDeviceProperty(Pdo, DevicePropertyBusNumber, sizeof(Value), &Value,
+                                             &Length), STATUS_SUCCESS);
+        KT_ASSERT_EQ(Value, Children[Index].Bus);
+        RtlpFormat(Location, sizeof(Location), "PCI bus %u, device %u, function %u",
+                   Children[Index].Bus, Device, Function);
+        KT_ASSERT(KtPciPropertyIs(Pdo, DevicePropertyLocationInformation, Location));
+        Slot.u.AsULONG = 0;
+        Slot.u.bits.DeviceNumber = Device;
+        Slot.u.bits.FunctionNumber = Function;
+        KT_ASSERT_EQ(HalGetBusDataByOffset(PCIConfiguration, Children[Index].Bus, Slot.u.AsULONG,
+                                           Class, 0x0A, 2), 2);
+        KT_ASSERT(KtPciPropertyIs(Pdo, DevicePropertyDeviceDescription,
+                                  PciClassName(Class[1], Class[0])));
+        HostBridge = HostBridge || (Children[Index].Bus == 0 && Children[Index].Address == 0);
+        Checked++;
+    }
+    KT_ASSERT(HostBridge);
+    KT_ASSERT(Checked >= 3);
+    DbgPrint("PCI: %u function(s) report their bus, description and location\n", Checked);
 }

@@ -379,6 +379,9 @@ KTEST(PnpDeviceTreeDumpShowsNodes)
     KT_ASSERT(KtContains(Text, "hardware IDs: KTPNP\\Widget&REV_01 KTPNP\\Widget"));
     KT_ASSERT(KtContains(Text, "resources: I/O 0x7100-0x710F; IRQ 5 edge -> vector 0x"));
     KT_ASSERT(KtContains(Text, "Root\\*PNP0501\\1"));
+    /* The device text, one line under the node's. */
+    KT_ASSERT(KtContains(Text, "  DeviceNodeStarted  \\Device\\"));
+    KT_ASSERT(KtContains(Text, "\n    description: Communications Port\n    stack: "));
     ExFreePoolWithTag(Text, 'tnPK');
     KT_ASSERT(KtPnpRemoveBus(BusPdo));
 }

@@ -10,6 +10,8 @@
 #include "io/pnpp.h"
 
 KTPNP_STATE KtPnp;
+const GUID KTPNP_BUS_TYPE = {0x6B7A3C10, 0x2F4E, 0x4D1A,
+                             {0x9C, 0x55, 0x4B, 0x54, 0x50, 0x50, 0x4E, 0x50}};
 
 typedef struct _KTPNP_EXTENSION {
     UCHAR Who;
@@ -267,6 +269,42 @@ KtPnpMessageRequirements(KTPNP_CHILD *Child)
     return List;
 }
 
+/* PASSIVE_LEVEL. QUERY_DEVICE_TEXT and QUERY_BUS_INFORMATION for a child
+ * that answers them; the IRP as it came for one that does not. */
+static NTSTATUS
+KtPnpPdoDescribe(KTPNP_CHILD *Child, ULONG Index, PIRP Irp)
+{
+    PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
+    WCHAR Description[] = L"KtPnp widget 0", Location[] = L"KtPnp slot 0";
+    PPNP_BUS_INFORMATION Bus;
+
+    if (IrpSp->MinorFunction == IRP_MN_QUERY_DEVICE_TEXT) {
+        Child->TextLocale = IrpSp->Parameters.QueryDeviceText.LocaleId;
+        if (!Child->Text) {
+            return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+        }
+        Description[RTL_NUMBER_OF(Description) - 2] = (WCHAR)(L'0' + Index);
+        Location[RTL_NUMBER_OF(Location) - 2] = (WCHAR)(L'0' + Index);
+        if (IrpSp->Parameters.QueryDeviceText.DeviceTextType == DeviceTextDescription) {
+            return KtPnpComplete(Irp, STATUS_SUCCESS,
+                                 (ULONG_PTR)KtPnpString(Description, sizeof(Description)));
+        }
+        return KtPnpComplete(Irp, STATUS_SUCCESS,
+                             (ULONG_PTR)KtPnpString(Location, sizeof(Location)));
+    }
+    if (!Child->BusInformation) {
+        return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+    }
+    Bus = ExAllocatePoolZero(PagedPool, sizeof(*Bus), 'tnPK');
+    if (Bus == NULL) {
+        return KtPnpComplete(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+    }
+    Bus->BusTypeGuid = KTPNP_BUS_TYPE;
+    Bus->LegacyBusType = Internal;
+    Bus->BusNumber = KTPNP_BUS_NUMBER;
+    return KtPnpComplete(Irp, STATUS_SUCCESS, (ULONG_PTR)Bus);
+}
+
 /* PASSIVE_LEVEL. A child PDO's answers. */
 static NTSTATUS
 KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
@@ -277,6 +315,9 @@ KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
     PDEVICE_CAPABILITIES Caps;
 
     switch (IrpSp->MinorFunction) {
+    case IRP_MN_QUERY_DEVICE_TEXT:
+    case IRP_MN_QUERY_BUS_INFORMATION:
+        return KtPnpPdoDescribe(Child, Ext->Child, Irp);
     case IRP_MN_QUERY_ID:
         if (Child->Late && IrpSp->Parameters.QueryId.IdType != BusQueryInstanceID) {
             if (IrpSp->Parameters.QueryId.IdType == BusQueryDeviceID ||
@@ -312,7 +353,8 @@ KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
             return KtPnpComplete(Irp, STATUS_UNSUCCESSFUL, 0);    /* the test notices */
         }
         Caps->Address = 0x100 + Ext->Child;
-        Caps->SurpriseRemovalOK = TRUE;
+        Caps->Removable = Child->Removable;
+        Caps->SurpriseRemovalOK = Child->SurpriseRemovalOK;
         return KtPnpComplete(Irp, STATUS_SUCCESS, 0);
     case IRP_MN_QUERY_RESOURCES:
         if (Child->PortBase != 0) {

@@ -41,6 +41,15 @@ typedef struct _KTPNP_CHILD {
     BOOLEAN MessagePerDescriptor;
     BOOLEAN Late;                       /* IDs KTPNP\Late: no driver until a test adds one */
     BOOLEAN FailStart;                  /* the PDO fails IRP_MN_START_DEVICE */
+    /* tests/kernel/pnpprop.c: Text answers QUERY_DEVICE_TEXT ("KtPnp widget
+     * <n>", "KtPnp slot <n>"), BusInformation QUERY_BUS_INFORMATION
+     * (KTPNP_BUS_TYPE, Internal, bus KTPNP_BUS_NUMBER); the capabilities
+     * say Removable and SurpriseRemovalOK as set. */
+    BOOLEAN Text;
+    BOOLEAN BusInformation;
+    BOOLEAN Removable;
+    BOOLEAN SurpriseRemovalOK;
+    LCID TextLocale;                    /* as the last QUERY_DEVICE_TEXT asked */
     /* Set by the function driver. */
     BOOLEAN Added;
     PDEVICE_OBJECT AddedPdo;
@@ -69,6 +78,10 @@ typedef struct _KTPNP_STATE {
 } KTPNP_STATE;
 
 extern KTPNP_STATE KtPnp;
+
+#define KTPNP_BUS_NUMBER 7
+/* The test bus's bus type GUID, {6B7A3C10-2F4E-4D1A-9C55-4B5450504E50}. */
+extern const GUID KTPNP_BUS_TYPE;
 
 /* Registers both drivers with the PnP manager (once) and clears the
  * state; KtPnpFunc does not handle message-signaled interrupts until
