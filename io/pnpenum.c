@@ -12,7 +12,14 @@
  * REMOVE_DEVICE follows when its handles are closed (IopProcessPendingRemovals,
  * which the callers of IopEnumerateDevice run once the walk is over, so
  * that no node disappears under a walk in progress).
-
+ *
+ * A child removed in an orderly way while still on its bus (a removal a
+ * test or user asked for: Windows' "disable") keeps its node, Removed, and
+ * its bus keeps the PDO. When the bus reports that PDO again, the node is
+ * enumerated anew: IDs and the rest queried again, drivers added, started,
+ * as Windows does when a disabled device is enabled. A node left Removed
+ * by a failed start keeps its problem and stays so (starting it at every
+ * enumeration would fail every time) until a removal is asked of it.
  */
 #include "io/pnpp.h"
 
@@ -156,6 +163,26 @@ IopProcessNewDeviceNode(PDEVICE_NODE Node)
     }
 }
 
+/* PASSIVE_LEVEL, tree lock held. A node removed in an orderly way, which
+ * its bus has just reported again. Its drivers must all have gone with
+ * REMOVE_DEVICE: AddDevice would otherwise stack new devices on stale ones. */
+static BOOLEAN
+IopCanEnableAgain(PDEVICE_NODE Node)
+{
+    if (Node->State != DeviceNodeRemoved || (Node->Flags & DNF_ENUMERATED) == 0 ||
+        Node->Problem != 0) {
+        return FALSE;
+    }
+    if (Node->PhysicalDeviceObject->AttachedDevice != NULL) {
+        DbgPrint("PnP: %wZ cannot be enabled again: %wZ's device %p is still attached to its "
+                 "PDO after REMOVE_DEVICE\n", &Node->InstancePath,
+                 &Node->PhysicalDeviceObject->AttachedDevice->DriverObject->DriverName,
+                 Node->PhysicalDeviceObject->AttachedDevice);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* PASSIVE_LEVEL, tree lock held. */
 NTSTATUS
 IopEnumerateDevice(PDEVICE_NODE Node)
@@ -201,6 +228,11 @@ IopEnumerateDevice(PDEVICE_NODE Node)
         }
     }
     for (Child = Node->Child; Child != NULL; Child = Child->Sibling) {
+        if (IopCanEnableAgain(Child)) {
+            DbgPrint("PnP: %wZ is reported again after its removal; enumerating it anew\n",
+                     &Child->InstancePath);
+            IopReinitializeDeviceNode(Child);
+        }
         if (Child->State == DeviceNodeUninitialized) {
             IopProcessNewDeviceNode(Child);
         }

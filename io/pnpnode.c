@@ -107,6 +107,25 @@ IopFreeDeviceNodeData(PDEVICE_NODE Node)
 
 /* PASSIVE_LEVEL, tree lock held. */
 VOID
+IopReinitializeDeviceNode(PDEVICE_NODE Node)
+{
+    ASSERT(Node->State == DeviceNodeRemoved && Node->Child == NULL);
+    IopFreeDeviceNodeData(Node);
+    RtlZeroMemory(&Node->Capabilities, sizeof(Node->Capabilities));
+    RtlZeroMemory(&Node->BusTypeGuid, sizeof(Node->BusTypeGuid));
+    Node->LegacyBusType = InterfaceTypeUndefined;
+    Node->BusNumber = 0;
+    Node->Flags &= DNF_ENUMERATED;      /* still in its bus's answer; the rest was learned */
+    Node->Problem = 0;
+    Node->ProblemStatus = STATUS_SUCCESS;
+    Node->Service = NULL;
+    Node->DevicePowerState = PowerDeviceUnspecified;
+    Node->SystemPowerState = PowerSystemWorking;
+    IopSetNodeState(Node, DeviceNodeUninitialized);
+}
+
+/* PASSIVE_LEVEL, tree lock held. */
+VOID
 IopDeleteDeviceNode(PDEVICE_NODE Node)
 {
     PDEVICE_NODE *Link;

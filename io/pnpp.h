@@ -15,6 +15,7 @@
  *                           QueryStopped --CANCEL_STOP--> Started
  *   Started --QUERY_REMOVE--> QueryRemoved --REMOVE--> Removed
  *                             QueryRemoved --CANCEL_REMOVE--> Started
+ *   Removed --its bus reports the PDO again--> Uninitialized (enabled again)
  *   any --gone from its bus's relations: SURPRISE_REMOVAL--> RemovePendingCloses
  *   RemovePendingCloses --last handle closed: REMOVE--> Deleted (node freed)
  *
@@ -165,6 +166,10 @@ VOID IopReleasePnpTreeLock(VOID);
 PDEVICE_NODE IopCreateDeviceNode(_In_opt_ PDEVICE_NODE Parent, _In_ PDEVICE_OBJECT Pdo);
 /* Unlinks and frees a node without children. */
 VOID IopDeleteDeviceNode(_In_ PDEVICE_NODE Node);
+/* A Removed node whose PDO its bus reports again: everything enumeration
+ * and the drivers left in it is forgotten and it is Uninitialized again,
+ * in its place in the tree, so that it is enumerated as a new one. */
+VOID IopReinitializeDeviceNode(_In_ PDEVICE_NODE Node);
 PDEVICE_NODE IopGetDeviceNode(_In_ PDEVICE_OBJECT DeviceObject);
 VOID IopSetNodeState(_In_ PDEVICE_NODE Node, _In_ PNP_DEVNODE_STATE State);
 VOID IopSetNodeProblem(_In_ PDEVICE_NODE Node, _In_ ULONG Problem, _In_ NTSTATUS Status);

@@ -230,6 +230,11 @@ IopRequestDeviceRemove(PDEVICE_NODE Node)
         IopSendRemoveDevice(Victim->PhysicalDeviceObject);
         IopReleaseResources(Victim);
         if (Victim == Node) {
+            /* Its PDO stays with its bus; when the bus reports it again it
+             * comes back (io/pnpenum.c), whatever problem it had before:
+             * removing a failed device and re-enumerating is how it is
+             * tried again. */
+            IopSetNodeProblem(Victim, 0, STATUS_SUCCESS);
             IopSetNodeState(Victim, DeviceNodeRemoved);
         } else {
             /* Its bus is gone with it: so is the node. */

@@ -559,3 +559,40 @@ KTEST(PciBusPdoProperties)
     KT_ASSERT(Checked >= 3);
     DbgPrint("PCI: %u function(s) report their bus, description and location\n", Checked);
 }
+
+/* The PCI 16550 removed while it stays in its slot (Windows' "disable"),
+ * then its bus enumerated again: the same PDO and node come back started
+ * by \Driver\Serial, and the card moves bytes again. */
+KTEST(PciBusSerialCardEnabledAgain)
+{
+    PDEVICE_NODE Card = KtPciSerialCard();
+    PDEVICE_OBJECT CardPdo;
+    ULONG_PTR Written;
+    NTSTATUS Status;
+
+    KT_ASSERT(KtPciRootNode() != NULL);
+    if (Card == NULL || Card->State != DeviceNodeStarted) {
+        DbgPrint("PCI: no started PCI 16550 on this machine; only the harness's pci boots have "
+                 "one\n");
+        return;
+    }
+    CardPdo = Card->PhysicalDeviceObject;
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceRemove(Card);
+    IopReleasePnpTreeLock();
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    KT_ASSERT_EQ(Card->State, DeviceNodeRemoved);
+    KT_ASSERT(CardPdo->AttachedDevice == NULL);
+    KT_ASSERT(((PPCI_PDO_EXTENSION)CardPdo->DeviceExtension)->Present);
+
+    IoInvalidateDeviceRelations(Card->Parent->PhysicalDeviceObject, BusRelations);
+    IopWaitForPnpIdle();
+    KT_ASSERT(KtPciSerialCard() == Card);
+    KT_ASSERT(Card->PhysicalDeviceObject == CardPdo);
+    KT_ASSERT_EQ(Card->State, DeviceNodeStarted);
+    KT_ASSERT(KtPciDriverIs(CardPdo->AttachedDevice, L"\\Driver\\Serial"));
+    KT_ASSERT(KtPciCardPorts(Card) != 0);
+    KT_ASSERT_STATUS(KtPciCardWrite(Card, 256, &Written), STATUS_SUCCESS);
+    KT_ASSERT_EQ(Written, 256);
+    DbgPrint("PCI: serial card removed in its slot and enabled again by its bus's enumeration\n");
+}

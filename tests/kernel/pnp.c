@@ -385,3 +385,162 @@ KTEST(PnpDeviceTreeDumpShowsNodes)
     ExFreePoolWithTag(Text, 'tnPK');
     KT_ASSERT(KtPnpRemoveBus(BusPdo));
 }
+
+/* A removal asked of a device still on its bus (Windows' "disable"): the
+ * node stays, Removed, and the bus keeps the PDO. When the bus is asked
+ * for its children again and reports the PDO, the same node is enumerated
+ * anew: IDs queried again, the function driver added and started. */
+KTEST(PnpRemovedDeviceComesBackWhenReportedAgain)
+{
+    PDEVICE_OBJECT BusPdo = KtPnpStandardBus(L"9");
+    KTPNP_CHILD *C0 = &KtPnp.Children[0];
+    PDEVICE_OBJECT Pdo;
+    PDEVICE_NODE Child;
+    NTSTATUS Status;
+    ULONG Mark;
+
+    KT_ASSERT(BusPdo != NULL);
+    Child = KtPnpBusNode(BusPdo)->Child;
+    Pdo = C0->Pdo;
+    KT_ASSERT(Child != NULL && Child->PhysicalDeviceObject == Pdo);
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceRemove(Child);
+    IopReleasePnpTreeLock();
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    KT_ASSERT_EQ(Child->State, DeviceNodeRemoved);
+    KT_ASSERT(C0->Removed && C0->Fdo == NULL && C0->Pdo == Pdo);
+
+    C0->Added = C0->Removed = FALSE;
+    C0->RawPort.u.Port.Start.QuadPart = 0;
+    Mark = KtPnp.EventCount;
+    IoInvalidateDeviceRelations(BusPdo, BusRelations);
+    IopWaitForPnpIdle();
+    KT_ASSERT(KtPnpBusNode(BusPdo)->Child == Child);
+    KT_ASSERT(Child->PhysicalDeviceObject == Pdo);
+    KT_ASSERT_EQ(Child->State, DeviceNodeStarted);
+    KT_ASSERT_EQ(Child->Problem, 0);
+    KT_ASSERT(IopFindDeviceNodeByInstancePath(L"KTPNP\\Widget\\0") == Child);
+    KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_PDO(0), IRP_MJ_PNP, IRP_MN_QUERY_ID) >= 0);
+    KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(0), IRP_MJ_PNP, IRP_MN_START_DEVICE) >= 0);
+    KT_ASSERT(C0->Added && C0->AddedPdo == Pdo && C0->Fdo != NULL);
+    KT_ASSERT_EQ(C0->RawPort.u.Port.Start.QuadPart, KT_PORT0);
+    KT_ASSERT_EQ(Child->Capabilities.Address, 0x100);
+    /* The child that stayed was not touched. */
+    KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(1), IRP_MJ_PNP, IRP_MN_START_DEVICE) < 0);
+    KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_PDO(1), IRP_MJ_PNP, IRP_MN_QUERY_ID) < 0);
+    KT_ASSERT(KtPnpRemoveBus(BusPdo));
+    KT_ASSERT(C0->Removed);
+}
+
+/* A removed bus comes back with its children, who are new nodes: its
+ * function driver's new FDO reports new PDOs. */
+KTEST(PnpRemovedBusComesBackWithChildren)
+{
+    PDEVICE_OBJECT BusPdo = KtPnpStandardBus(L"10");
+    PDEVICE_NODE Bus;
+    NTSTATUS Status;
+
+    KT_ASSERT(BusPdo != NULL);
+    Bus = KtPnpBusNode(BusPdo);
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceRemove(Bus);
+    IopReleasePnpTreeLock();
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    KT_ASSERT_EQ(Bus->State, DeviceNodeRemoved);
+    KT_ASSERT(Bus->Child == NULL);
+    KT_ASSERT(KtPnp.BusFdo == NULL && KtPnp.Children[0].Pdo == NULL);
+
+    KtPnp.Children[0].Added = KtPnp.Children[1].Added = FALSE;
+    IoInvalidateDeviceRelations(IopRootDeviceNode->PhysicalDeviceObject, BusRelations);
+    IopWaitForPnpIdle();
+    KT_ASSERT(KtPnpBusNode(BusPdo) == Bus);
+    KT_ASSERT_EQ(Bus->State, DeviceNodeStarted);
+    KT_ASSERT(KtPnp.BusFdo != NULL);
+    KT_ASSERT(Bus->Child != NULL && Bus->Child->Sibling != NULL);
+    KT_ASSERT(Bus->Child->PhysicalDeviceObject == KtPnp.Children[0].Pdo);
+    KT_ASSERT_EQ(Bus->Child->State, DeviceNodeStarted);
+    KT_ASSERT_EQ(Bus->Child->Sibling->State, DeviceNodeStarted);
+    KT_ASSERT(KtPnp.Children[0].Added && KtPnp.Children[1].Added);
+    KT_ASSERT(KtPnpRemoveBus(BusPdo));
+}
+
+/* A bus that answers with a new PDO for the removed device: the new one
+ * gets a new node and starts; the old node, no longer reported, gets its
+ * last REMOVE_DEVICE (its bus deletes the old PDO then) and goes. */
+KTEST(PnpRemovedDeviceReportedWithNewPdo)
+{
+    PDEVICE_OBJECT BusPdo;
+    PDEVICE_OBJECT OldPdo;
+    PDEVICE_NODE Old, New;
+    BOOLEAN OldNodeGone;
+    NTSTATUS Status;
+
+    KtPnpReset();
+    KtPnp.Children[0] = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_PORT0, .Irq = 0xFF,
+                                      .ReplacePdo = TRUE};
+    BusPdo = KtPnpCreateBus(L"11");
+    KT_ASSERT(BusPdo != NULL);
+    Old = KtPnpBusNode(BusPdo)->Child;
+    OldPdo = KtPnp.Children[0].Pdo;
+    KT_ASSERT(Old != NULL && OldPdo != NULL);
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceRemove(Old);
+    IopReleasePnpTreeLock();
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    KT_ASSERT(KtPnp.Children[0].RetiredPdo == OldPdo);
+
+    ObReferenceObject(OldPdo);          /* to read its extension once deleted */
+    KtPnp.Children[0].Added = FALSE;
+    IoInvalidateDeviceRelations(BusPdo, BusRelations);
+    IopWaitForPnpIdle();
+    OldNodeGone = IopDeviceExtension(OldPdo)->DeviceNode == NULL;
+    ObDereferenceObject(OldPdo);
+    KT_ASSERT(OldNodeGone);
+    KT_ASSERT(KtPnp.Children[0].RetiredPdo == NULL);
+    New = KtPnpBusNode(BusPdo)->Child;
+    KT_ASSERT(New != NULL && New->Sibling == NULL);
+    KT_ASSERT(New->PhysicalDeviceObject == KtPnp.Children[0].Pdo && New->PhysicalDeviceObject != OldPdo);
+    KT_ASSERT_EQ(New->State, DeviceNodeStarted);
+    KT_ASSERT(KtPnp.Children[0].Added);
+    KT_ASSERT(KtPnpRemoveBus(BusPdo));
+}
+
+/* A device whose start failed is not started again at every enumeration;
+ * removing it (what a user does to a failed device) and enumerating again
+ * tries once more. */
+KTEST(PnpFailedStartWaitsForRemovalBeforeRetry)
+{
+    PDEVICE_OBJECT BusPdo;
+    PDEVICE_NODE Child;
+    NTSTATUS Status;
+    ULONG Mark;
+
+    KtPnpReset();
+    KtPnp.Children[0] = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_PORT0, .Irq = 0xFF,
+                                      .FailStart = TRUE};
+    BusPdo = KtPnpCreateBus(L"12");
+    KT_ASSERT(BusPdo != NULL);
+    Child = KtPnpBusNode(BusPdo)->Child;
+    KT_ASSERT(Child != NULL);
+    KT_ASSERT_EQ(Child->State, DeviceNodeRemoved);
+    KT_ASSERT_EQ(Child->Problem, CM_PROB_FAILED_START);
+
+    Mark = KtPnp.EventCount;
+    IoInvalidateDeviceRelations(BusPdo, BusRelations);
+    IopWaitForPnpIdle();
+    KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_PDO(0), IRP_MJ_PNP, IRP_MN_START_DEVICE) < 0);
+    KT_ASSERT_EQ(Child->State, DeviceNodeRemoved);
+    KT_ASSERT_EQ(Child->Problem, CM_PROB_FAILED_START);
+
+    IopAcquirePnpTreeLock();
+    Status = IopRequestDeviceRemove(Child);
+    IopReleasePnpTreeLock();
+    KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
+    KT_ASSERT_EQ(Child->Problem, 0);
+    KtPnp.Children[0].FailStart = FALSE;
+    IoInvalidateDeviceRelations(BusPdo, BusRelations);
+    IopWaitForPnpIdle();
+    KT_ASSERT(KtPnpBusNode(BusPdo)->Child == Child);
+    KT_ASSERT_EQ(Child->State, DeviceNodeStarted);
+    KT_ASSERT(KtPnpRemoveBus(BusPdo));
+}

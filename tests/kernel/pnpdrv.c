@@ -307,13 +307,24 @@ KtPnpPdoDescribe(KTPNP_CHILD *Child, ULONG Index, PIRP Irp)
 
 /* PASSIVE_LEVEL. A child PDO's answers. */
 static NTSTATUS
-KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
+KtPnpPdoPnp(PDEVICE_OBJECT DeviceObject, PKTPNP_EXTENSION Ext, PIRP Irp)
 {
     PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
     KTPNP_CHILD *Child = &KtPnp.Children[Ext->Child];
     WCHAR Instance[2] = {(WCHAR)(L'0' + Ext->Child), 0};
     PDEVICE_CAPABILITIES Caps;
 
+    if (DeviceObject == Child->RetiredPdo) {
+        /* Replaced, no longer reported: its last REMOVE_DEVICE deletes it. */
+        KtPnpComplete(Irp, IrpSp->MinorFunction == IRP_MN_REMOVE_DEVICE ? STATUS_SUCCESS
+                                                                       : Irp->IoStatus.Status,
+                      Irp->IoStatus.Information);
+        if (IrpSp->MinorFunction == IRP_MN_REMOVE_DEVICE) {
+            Child->RetiredPdo = NULL;
+            IoDeleteDevice(DeviceObject);
+        }
+        return STATUS_SUCCESS;
+    }
     switch (IrpSp->MinorFunction) {
     case IRP_MN_QUERY_DEVICE_TEXT:
     case IRP_MN_QUERY_BUS_INFORMATION:
@@ -414,6 +425,9 @@ KtPnpPdoPnp(PKTPNP_EXTENSION Ext, PIRP Irp)
         if (!Child->Present && Pdo != NULL) {
             Child->Pdo = NULL;              /* gone from the bus: the PDO goes too */
             IoDeleteDevice(Pdo);
+        } else if (Child->ReplacePdo && Pdo != NULL) {
+            Child->RetiredPdo = Pdo;        /* the next BusRelations makes a new one */
+            Child->Pdo = NULL;
         }
         return STATUS_SUCCESS;
     }
@@ -433,7 +447,7 @@ KtPnpBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     KtPnpLog(Ext, Irp);
     if (Ext->IsPdo) {
-        return KtPnpPdoPnp(Ext, Irp);
+        return KtPnpPdoPnp(DeviceObject, Ext, Irp);
     }
     switch (IrpSp->MinorFunction) {
     case IRP_MN_START_DEVICE:
@@ -451,6 +465,10 @@ KtPnpBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
             if (KtPnp.Children[Index].Pdo != NULL) {
                 IoDeleteDevice(KtPnp.Children[Index].Pdo);
                 KtPnp.Children[Index].Pdo = NULL;
+            }
+            if (KtPnp.Children[Index].RetiredPdo != NULL) {
+                IoDeleteDevice(KtPnp.Children[Index].RetiredPdo);
+                KtPnp.Children[Index].RetiredPdo = NULL;
             }
         }
         Irp->IoStatus.Status = STATUS_SUCCESS;

@@ -50,6 +50,11 @@ typedef struct _KTPNP_CHILD {
     BOOLEAN Removable;
     BOOLEAN SurpriseRemovalOK;
     LCID TextLocale;                    /* as the last QUERY_DEVICE_TEXT asked */
+    /* ReplacePdo: a REMOVE_DEVICE while present retires the PDO and the
+     * next BusRelations reports a new one; the retired PDO is deleted at
+     * its second REMOVE_DEVICE, once it is no longer reported. */
+    BOOLEAN ReplacePdo;
+    PDEVICE_OBJECT RetiredPdo;
     /* Set by the function driver. */
     BOOLEAN Added;
     PDEVICE_OBJECT AddedPdo;
