@@ -215,6 +215,7 @@ SPECIAL_BOOTS = [
        "PciBusConfigThroughIrpAndInterface,PciBusReenumerationKeepsPdos,PciBusSerialCardStarted,"
        "PciBusSerialCardInterrupts,PciBusRescanLeavesKnownBarsAlone,PciBusTreeFollowsBridges,"
        "PciBusSlotNumbersFromPorts,PciBusBridgeRefusesStopAndGoesAfterChildren,"
+       "PciBusPdoProperties,PciBusSerialCardEnabledAgain,"
        "PciMsiEduStarted,PciMsiEduInterruptsCounted,PciMsiEduFactorial,PciMsiEduStopStart "
        "pcilist",
        PCI_TEST_DEVICES,
@@ -226,6 +227,8 @@ SPECIAL_BOOTS = [
         r"model 'QEMU NVMe Ctrl +', serial 'kestrel +', 4 interrupt\(s\)",
         r"^NVMe: 2 x Identify Controller through MSI-X message 0: status 0, .*, 2 interrupt\(s\)",
         r"^PCI: serial controller at 01:02\.0 behind the bridge on bus 0",
+        r"^PCI: \d+ function\(s\) report their bus, description and location",
+        r"^PCI: serial card removed in its slot and enabled again",
         r"^PCI: \d+ function\(s\) on 2 bus\(es\), 0 problem",
         r"^PCI: root bus 0: \d+ function\(s\), \d+ new \(sized\), 0 known \(not sized again\), "
         r"0 gone",
