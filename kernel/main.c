@@ -16,6 +16,8 @@
 #include "kernel/mm/pool.h"
 #include "kernel/ob/namespace.h"
 #include "io/iop.h"
+#include "io/pnpp.h"
+#include "kernel/rtl/crt.h"
 #include "kernel/ob/obp.h"
 #include "kernel/ps/psp.h"
 #include "kernel/ex/exp.h"
@@ -74,6 +76,7 @@ KipFinishBoot(VOID)
 {
     ULONG Failed = 0;
     BOOLEAN RanTests = KiCommandLineHasWord("ktest");
+    CHAR Value[8];
 
     if (RanTests) {
         Failed = KtRunSelected(KeLoaderBlock.CommandLine);
@@ -81,6 +84,11 @@ KipFinishBoot(VOID)
     /* Benchmarks named by bench=... (bench/kernel). */
     if (!KbRunSelected()) {
         Failed++;
+    }
+    /* "devtree=end": the device tree as the tests and benchmarks left it
+     * (drivers they registered, devices they stopped or removed). */
+    if (KiCommandLineValue("devtree", Value, sizeof(Value)) && strcmp(Value, "end") == 0) {
+        IopDumpDeviceTree();
     }
     DbgPrint("Kestrel: boot complete; halting.\n");
     if (KiRunningUnderHarness()) {
