@@ -382,17 +382,21 @@ static void
 test_long_command_line_is_truncated(void **State)
 {
     MB2_BUILDER B;
-    char Line[700];
+    char Line[BOOT_COMMAND_LINE_SIZE + 100];
+    char Expected[64];
 
-    memset(Line, 'k', 600);
-    Line[600] = '\0';
+    /* 88 bytes more than the boot info holds. */
+    memset(Line, 'k', BOOT_COMMAND_LINE_SIZE + 88);
+    Line[BOOT_COMMAND_LINE_SIZE + 88] = '\0';
     BuildStart(&B);
     AddString(&B, MB2_TAG_TYPE_COMMAND_LINE, Line);
     AddGoodMemoryMap(&B);
     BuildEnd(&B);
 
     assert_true(Parse(&B) & MB2_PROBLEM_TRUNCATED);
-    AssertMessage("600 bytes long; kept the first 511", NULL);
+    snprintf(Expected, sizeof(Expected), "%u bytes long; kept the first %u",
+             BOOT_COMMAND_LINE_SIZE + 88, BOOT_COMMAND_LINE_SIZE - 1);
+    AssertMessage(Expected, NULL);
     assert_int_equal(strlen(Info.CommandLine), BOOT_COMMAND_LINE_SIZE - 1);
     assert_memory_equal(Info.CommandLine, Line, BOOT_COMMAND_LINE_SIZE - 1);
 }
