@@ -143,17 +143,22 @@ KeRemoveQueueDpc(PRKDPC Dpc)
 /* PASSIVE_LEVEL (the WDK's rule: it may wait). Returns once every DPC
  * queued before the call, on every processor, has run; drivers call it
  * before freeing what their DPCs touch (after KeRemoveQueueDpc, or after
- * disconnecting an interrupt whose ISR queues one). On this processor a
- * DPC queued before the call has already run by the time PASSIVE_LEVEL
- * code runs (the queue drains whenever the IRQL falls below DISPATCH);
- * raising to DISPATCH_LEVEL and lowering again drains anything queued by
- * an interrupt in between.
+ * disconnecting an interrupt whose ISR queues one). A DPC found still
+ * queued here is one whose DISPATCH_LEVEL self-IPI has been sent but not
+ * yet taken: the local APIC delivers an IPI some time after the ICR write
+ * (SDM vol. 3A 11.6), not by the next instruction, so lowering the IRQL
+ * alone proves nothing. The queue is drained here instead, at
+ * DISPATCH_LEVEL as the software interrupt would; the IPI, when it comes,
+ * finds the queue empty and does the rest of its work (a thread switch a
+ * DPC asked for).
  * FIXME: with application processors, each other processor's queue must
  * be drained too (a DPC, or an IPI, that runs there and signals back). */
 VOID NTAPI
 KeFlushQueuedDpcs(VOID)
 {
     KIRQL Irql = KeGetCurrentIrql();
+    PKPRCB Prcb;
+    ULONG_PTR Flags;
 
     if (Irql != PASSIVE_LEVEL) {
         DbgPrint("KeFlushQueuedDpcs: called at IRQL %u from %pS; it must be called at "
@@ -162,6 +167,12 @@ KeFlushQueuedDpcs(VOID)
                      (ULONG_PTR)__builtin_return_address(0));
     }
     Irql = KeRaiseIrqlToDpcLevel();
+    Prcb = KeGetCurrentPrcb();
+    Flags = KiDisableInterrupts();
+    if (!Prcb->DpcRoutineActive && !IsListEmpty(&Prcb->DpcListHead)) {
+        KiRetireDpcList(Prcb);
+    }
+    KiRestoreInterrupts(Flags);
     KeLowerIrql(Irql);
 }
 

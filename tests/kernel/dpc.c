@@ -141,6 +141,36 @@ KTEST(KeFlushQueuedDpcsReturnsAfterQueuedDpcs)
     KT_ASSERT_EQ(Record.Irql, DISPATCH_LEVEL);
 }
 
+/* A DPC whose DISPATCH_LEVEL self-IPI has not been delivered yet (on real
+ * hardware the IPI comes some time after it is sent; here interrupts are
+ * held off so that it cannot come at all) has run when KeFlushQueuedDpcs
+ * returns: the flush drains the queue itself. The IPI then arrives and
+ * finds nothing left to run. */
+KTEST(KeFlushQueuedDpcsDrainsBeforeTheIpiArrives)
+{
+    KTP_DPC_RECORD Record = {0};
+    ULONG RunsBefore, RunsAfter;
+    BOOLEAN Inserted;
+    ULONG_PTR Flags;
+    KDPC Dpc;
+
+    KeInitializeDpc(&Dpc, KtpRecordDpc, &Record);
+    /* Nothing may return early while interrupts are off: assert after. */
+    Flags = KiDisableInterrupts();
+    Inserted = KeInsertQueueDpc(&Dpc, NULL, NULL);
+    RunsBefore = Record.Runs;
+    KeFlushQueuedDpcs();
+    RunsAfter = Record.Runs;
+    KiRestoreInterrupts(Flags);
+    KT_ASSERT(Inserted);
+    KT_ASSERT_EQ(RunsBefore, 0);
+    KT_ASSERT_EQ(RunsAfter, 1);
+    KT_ASSERT_EQ(Record.Irql, DISPATCH_LEVEL);
+    /* The IPI has come now: the DPC does not run twice. */
+    KeFlushQueuedDpcs();
+    KT_ASSERT_EQ(Record.Runs, 1);
+}
+
 /* The WDK allows it only at PASSIVE_LEVEL. */
 KTEST_BUGCHECK(KeFlushQueuedDpcsAtDispatchStops, IRQL_NOT_LESS_OR_EQUAL)
 {
