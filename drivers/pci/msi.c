@@ -218,7 +218,9 @@ PciProgramMsi(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
 }
 
 /* PASSIVE_LEVEL. Maps the MSI-X table (the BAR BIR names, at the table
- * offset): NULL, with a message, when it is not where the BAR decodes. */
+ * offset): NULL, with a message, when it is not where the BAR decodes.
+ * The BIR must name a memory BAR (6.8.2.4): an I/O BAR's address is a port
+ * number, and mapping it as memory would write somewhere else entirely. */
 static volatile ULONG *
 PciMapMsixTable(const PCI_FUNCTION *Function, PSIZE_T Bytes)
 {
@@ -230,7 +232,8 @@ PciMapMsixTable(const PCI_FUNCTION *Function, PSIZE_T Bytes)
         const PCI_BAR *Bar = &Function->Bars[Index];
 
         if (Bar->Index == Function->MsiX.TableBar && Bar->Kind != PciBarRom) {
-            if (Bar->Address == 0 || Function->MsiX.TableOffset + *Bytes > Bar->Length) {
+            if (Bar->Kind == PciBarIo || Bar->Address == 0 ||
+                Function->MsiX.TableOffset + *Bytes > Bar->Length) {
                 break;
             }
             Table.QuadPart = (LONGLONG)(Bar->Address + Function->MsiX.TableOffset);
@@ -238,7 +241,7 @@ PciMapMsixTable(const PCI_FUNCTION *Function, PSIZE_T Bytes)
         }
     }
     DbgPrint("PCI %02x:%02x.%x: its MSI-X table (BAR %u + 0x%x, %u entries) is not in an "
-             "assigned BAR\n", PCI_FUNCTION_ARGS(Function), Function->MsiX.TableBar,
+             "assigned memory BAR\n", PCI_FUNCTION_ARGS(Function), Function->MsiX.TableBar,
              Function->MsiX.TableOffset, Function->MsiX.TableSize);
     return NULL;
 }

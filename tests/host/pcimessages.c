@@ -356,6 +356,28 @@ MsixRefusals(void **State)
     assert_int_equal(Mappings, 0);
 }
 
+/* A BIR naming an I/O BAR (6.8.2.4: the table lives in memory space) is
+ * refused by name: nothing is mapped and MSI-X stays off. */
+static void
+MsixTableInIoBarIsRefused(void **State)
+{
+    const ULONG Counts[] = {1}, Vectors[] = {0x60};
+    PCI_FUNCTION Function;
+    LISTS Lists;
+    ULONG Messages;
+
+    (void)State;
+    MakeFunction(&Function, FALSE, 0, TRUE, 4);
+    Function.Bars[0].Kind = PciBarIo;
+    MakeLists(&Lists, 1, Counts, Vectors);
+    FakePciClearLog();
+    assert_int_equal(PciEnableMessages(&Access, &Function, &Lists.Raw, &Lists.Translated,
+                                       &Messages), STATUS_IO_DEVICE_ERROR);
+    assert_int_equal(Mappings, 0);
+    assert_int_equal(Config16(MSIX_AT + 2) & 0x8000, 0);
+    assert_non_null(strstr(FakePciLog, "is not in an assigned memory BAR"));
+}
+
 /* Without messages among the resources: MSI off and Interrupt Disable
  * clear, so the line is the function's interrupt. */
 static void
@@ -428,6 +450,7 @@ main(void)
         cmocka_unit_test(MsiBlockOfFour),
         cmocka_unit_test(MsixEntries),
         cmocka_unit_test(MsixRefusals),
+        cmocka_unit_test(MsixTableInIoBarIsRefused),
         cmocka_unit_test(NoMessagesMeansLine),
         cmocka_unit_test(ListsMustPair),
         cmocka_unit_test(DisableWithoutDecode),
