@@ -188,7 +188,13 @@ IoGetDeviceProperty(PDEVICE_OBJECT DeviceObject, DEVICE_REGISTRY_PROPERTY Device
                                  BufferLength, PropertyBuffer, ResultLength);
         break;
     case DevicePropertyEnumeratorName: {
-        /* The device ID up to its first backslash: "Root", "PCI". */
+        /* The device ID up to its first backslash: "Root", "PCI". A node
+         * whose bus never gave it a device ID (QUERY_ID failed, at first
+         * enumeration or when enumerated anew) has none. */
+        if (Node->DeviceId == NULL) {
+            Status = STATUS_OBJECT_NAME_NOT_FOUND;
+            break;
+        }
         for (Value = 0; Node->DeviceId[Value] != UNICODE_NULL && Node->DeviceId[Value] != L'\\' &&
                         Value + 1 < RTL_NUMBER_OF(Name); Value++) {
             Name[Value] = Node->DeviceId[Value];

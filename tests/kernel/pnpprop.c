@@ -298,3 +298,40 @@ KTEST(PnpPropertyRootDevicesAndRegistryOnes)
                                          DevicePropertyLegacyBusType, sizeof(Buffer), Buffer,
                                          &Length), STATUS_OBJECT_NAME_NOT_FOUND);
 }
+
+/* The enumerator's name is the device ID's first part; a node whose bus
+ * never gave it a device ID (QUERY_ID failed, when it was enumerated anew)
+ * has no enumerator name, and asking must not fault. The ID is taken away
+ * here, under the tree lock, as a failed QUERY_ID leaves it. */
+KTEST(PnpPropertyEnumeratorNameNeedsADeviceId)
+{
+    PDEVICE_OBJECT BusPdo, Pdo0;
+    PDEVICE_NODE Node0;
+    PWSTR DeviceId;
+    WCHAR Buffer[16];
+    ULONG Length = 1234;
+    NTSTATUS Status;
+
+    KtPnpReset();
+    KtPnp.Children[0] = (KTPNP_CHILD){.Present = TRUE, .PortBase = KT_PROP_PORT0, .Irq = 0xFF};
+    BusPdo = KtPropBus(L"P4");
+    KT_ASSERT(BusPdo != NULL);
+    Pdo0 = KtPnp.Children[0].Pdo;
+    KT_ASSERT(Pdo0 != NULL);
+    Node0 = IopDeviceExtension(Pdo0)->DeviceNode;
+    KT_ASSERT(Node0 != NULL);
+    KT_ASSERT(KtPropStringIs(Pdo0, DevicePropertyEnumeratorName, L"KTPNP"));
+
+    IopAcquirePnpTreeLock();
+    DeviceId = Node0->DeviceId;
+    Node0->DeviceId = NULL;
+    IopReleasePnpTreeLock();
+    Status = IoGetDeviceProperty(Pdo0, DevicePropertyEnumeratorName, sizeof(Buffer), Buffer,
+                                 &Length);
+    IopAcquirePnpTreeLock();
+    Node0->DeviceId = DeviceId;
+    IopReleasePnpTreeLock();
+    KT_ASSERT_STATUS(Status, STATUS_OBJECT_NAME_NOT_FOUND);
+    KT_ASSERT_EQ(Length, 0);
+    KT_ASSERT(KtPropRemoveBus(BusPdo));
+}
