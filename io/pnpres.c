@@ -184,7 +184,7 @@ IopAssignResources(PDEVICE_NODE Node)
     const IO_RESOURCE_LIST *Alternative, *Withheld = NULL;
     NTSTATUS Status = STATUS_SUCCESS, FirstFailure = STATUS_SUCCESS;
     PCM_RESOURCE_LIST Raw;
-    ULONG Count, Index;
+    ULONG Count, Index, Tried = 0;
 
     IopReleaseResources(Node);
     Count = Requirements != NULL ? IopCountAlternatives(Node, Requirements) : 0;
@@ -203,6 +203,7 @@ IopAssignResources(PDEVICE_NODE Node)
             }
             continue;
         }
+        Tried++;
         Status = IopTryAlternative(Node, Alternative, FALSE);
         if (NT_SUCCESS(Status)) {
             if (Withheld != NULL) {
@@ -222,10 +223,12 @@ IopAssignResources(PDEVICE_NODE Node)
                  Index + 1 < Count ? "; trying the next" : "");
     }
     if (Withheld != NULL) {
-        DbgPrint("PnP: %wZ: its bus offers only message-signaled interrupts and %ws does not "
-                 "handle them (DRIVER_MSI_SUPPORTED); it starts without an interrupt\n",
-                 &Node->InstancePath, Node->Service != NULL ? Node->Service->Name
-                                                            : L"a raw device");
+        DbgPrint("PnP: %wZ: %s and %ws does not handle message-signaled interrupts "
+                 "(DRIVER_MSI_SUPPORTED); it is tried without an interrupt\n",
+                 &Node->InstancePath,
+                 Tried == 0 ? "its bus offers only alternatives with message-signaled interrupts"
+                            : "no alternative without message-signaled interrupts can be had",
+                 Node->Service != NULL ? Node->Service->Name : L"a raw device");
         Status = IopTryAlternative(Node, Withheld, TRUE);
         if (NT_SUCCESS(Status)) {
             return STATUS_SUCCESS;
