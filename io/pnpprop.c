@@ -97,6 +97,9 @@ IopReturnBootTranslated(PDEVICE_NODE Node, ULONG BufferLength, PVOID Buffer,
     if (Node->BootResources == NULL) {
         return STATUS_OBJECT_NAME_NOT_FOUND;
     }
+    /* Translating a line asks the HAL for its vector, which the HAL gives
+     * a line once and keeps: a query may be what assigns it, as starting
+     * the device would. */
     Status = IopTranslateResources(Node->BootResources, &Translated);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("IoGetDeviceProperty: the boot configuration of %wZ cannot be translated "
@@ -135,6 +138,8 @@ IoGetDeviceProperty(PDEVICE_OBJECT DeviceObject, DEVICE_REGISTRY_PROPERTY Device
         return STATUS_INVALID_DEVICE_REQUEST;
     }
     if (BufferLength != 0 && PropertyBuffer == NULL) {
+        DbgPrint("IoGetDeviceProperty from %pS: BufferLength is %u but PropertyBuffer is NULL\n",
+                 __builtin_return_address(0), BufferLength);
         return STATUS_INVALID_PARAMETER_4;
     }
     IopAcquirePnpTreeLock();
