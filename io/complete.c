@@ -144,6 +144,13 @@ IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
     if (IopVerifierEnabled) {
         IopVerifierCheckCompletion(Irp, __builtin_return_address(0));
     }
+    /* A cancel routine still set would outlive the IRP: once it is freed,
+     * an IoCancelIrp racing in (or sent late) calls the routine on freed
+     * memory. The verifier has already said so (0xC9/0x07); without it,
+     * this is Windows' CANCEL_STATE_IN_COMPLETED_IRP. */
+    if (Irp->CancelRoutine != NULL) {
+        IopBugCheckCancelStateInCompletedIrp(Irp, __builtin_return_address(0));
+    }
 
     while (Irp->CurrentLocation <= Irp->StackCount) {
         IrpSp = Irp->Tail.Overlay.CurrentStackLocation;

@@ -112,6 +112,11 @@ VOID IopVerifierCheckPendingUnwind(_In_ PIRP Irp, _In_ PIO_STACK_LOCATION IrpSp)
 /* The double completion every build catches (MULTIPLE_IRP_COMPLETE_REQUESTS). */
 DECLSPEC_NORETURN VOID IopBugCheckMultipleCompletion(_In_ PIRP Irp, _In_ PVOID Caller);
 
+/* IoCompleteRequest of an IRP whose cancel routine is still set
+ * (CANCEL_STATE_IN_COMPLETED_IRP), the check every build makes; the
+ * verifier reports the same mistake first as 0xC9/0x07. */
+DECLSPEC_NORETURN VOID IopBugCheckCancelStateInCompletedIrp(_In_ PIRP Irp, _In_ PVOID Caller);
+
 /* IoCallDriver running out of stack locations (NO_MORE_IRP_STACK_LOCATIONS). */
 DECLSPEC_NORETURN VOID IopBugCheckNoMoreStackLocations(_In_ PDEVICE_OBJECT DeviceObject,
                                                        _In_ PIRP Irp);

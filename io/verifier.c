@@ -6,10 +6,11 @@
  * from the device the IRP stack location names) and the IRP, then stops the
  * machine with the code and parameters Windows documents for it
  * (learn.microsoft.com, "Bug Check 0xC9: DRIVER_VERIFIER_IOMANAGER_VIOLATION",
- * "Bug Check 0x44", "Bug Check 0x35"):
+ * "Bug Check 0x44", "Bug Check 0x35", "Bug Check 0x48"):
  *
  *   what                                  code  P1     P2          P3    P4
  *   IRP completed twice                   0x44  IRP    0           0     0    (always)
+ *   completed, cancel routine still set   0x48  IRP    routine     0     0    (verifier off)
  *   IoCallDriver past location 1          0x35  IRP    0           0     0    (always)
  *   IoFreeIrp of a non-IRP                0xC9  0x01   IRP         0     0
  *   IoFreeIrp of an IRP on a thread list  0xC9  0x02   IRP         0     0
@@ -25,6 +26,10 @@
  *   IoFreeIrp of an IRP a driver owns     0xC9  0x20B  caller      IRP   device
  *   STATUS_PENDING, not marked pending    0xC9  0x23D  dispatch    IRP   device
  *   anything else wrong (bad major code)  0xC9  0x200  caller      IRP   device
+ *
+ * A cancel routine left set at completion is caught either way, as on
+ * Windows: the verifier names it first (0xC9/0x07); without the verifier
+ * the I/O manager's own check stops with CANCEL_STATE_IN_COMPLETED_IRP.
  *
  * The 0x2xx codes are Windows' "WDM DRIVER ERROR" numbers, reported with
  * P2 = where the error was detected, P3 = the IRP, P4 = the device. The
@@ -87,6 +92,20 @@ IopBugCheckMultipleCompletion(PIRP Irp, PVOID Caller)
              Caller, Irp->Type == IO_TYPE_IRP ? "completed already" : "freed already",
              LowestDevice, IopDriverNameOfDevice(LowestDevice));
     KeBugCheckEx(MULTIPLE_IRP_COMPLETE_REQUESTS, (ULONG_PTR)Irp, 0, 0, 0);
+}
+
+/* Any IRQL <= DISPATCH_LEVEL, before completion changes anything. */
+VOID
+IopBugCheckCancelStateInCompletedIrp(PIRP Irp, PVOID Caller)
+{
+    PDEVICE_OBJECT Completer = IopCurrentDevice(Irp);
+
+    DbgPrint("IO: %wZ completed IRP %p (caller %pS) with its cancel routine %pS still set: "
+             "the IRP is about to be freed, and a later IoCancelIrp would call that routine "
+             "on it; clear it with IoSetCancelRoutine(Irp, NULL) first\n",
+             IopDriverNameOfDevice(Completer), Irp, Caller, Irp->CancelRoutine);
+    KeBugCheckEx(CANCEL_STATE_IN_COMPLETED_IRP, (ULONG_PTR)Irp, (ULONG_PTR)Irp->CancelRoutine, 0,
+                 0);
 }
 
 /* Any IRQL. */

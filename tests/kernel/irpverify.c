@@ -69,6 +69,16 @@ KTEST_BUGCHECK(IrpVerifyCancelRoutineLeftSet, DRIVER_VERIFIER_IOMANAGER_VIOLATIO
     KtSendWithLowerMode(KtLowerLeaveCancelRoutine);
 }
 
+/* 0x48: the same planted bug on a machine without the verifier: the I/O
+ * manager's own check, which every build makes, stops it. The verifier is
+ * switched off here, before any IRP of this test exists (the test boots
+ * alone), because it would report the mistake first as 0xC9/0x07. */
+KTEST_BUGCHECK(IrpCompleteWithCancelRoutineSet, CANCEL_STATE_IN_COMPLETED_IRP)
+{
+    IopVerifierEnabled = FALSE;
+    KtSendWithLowerMode(KtLowerLeaveCancelRoutine);
+}
+
 /* 0xC9/0x0E: IoCompleteRequest above DISPATCH_LEVEL. */
 KTEST_BUGCHECK(IrpVerifyCompleteAboveDispatch, DRIVER_VERIFIER_IOMANAGER_VIOLATION)
 {
