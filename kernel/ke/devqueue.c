@@ -99,6 +99,25 @@ KeRemoveByKeyDeviceQueue(PKDEVICE_QUEUE DeviceQueue, ULONG SortKey)
     return Entry;
 }
 
+/* DISPATCH_LEVEL; takes the queue's lock. As KeRemoveByKeyDeviceQueue
+ * when the queue is busy; when it is idle, NULL, and the queue stays idle.
+ * For a caller that does not know whether the queue is busy: the busy
+ * test and the removal happen under one hold of the lock, and an idle
+ * queue is an answer here, not the caller's mistake. */
+PKDEVICE_QUEUE_ENTRY NTAPI
+KeRemoveByKeyDeviceQueueIfBusy(PKDEVICE_QUEUE DeviceQueue, ULONG SortKey)
+{
+    PKDEVICE_QUEUE_ENTRY Entry = NULL;
+
+    KipCheckDeviceQueue(DeviceQueue, "KeRemoveByKeyDeviceQueueIfBusy");
+    KeAcquireSpinLockAtDpcLevel(&DeviceQueue->Lock);
+    if (DeviceQueue->Busy) {
+        Entry = KiDeviceQueueRemove(DeviceQueue, TRUE, SortKey);
+    }
+    KeReleaseSpinLockFromDpcLevel(&DeviceQueue->Lock);
+    return Entry;
+}
+
 /* IRQL <= DISPATCH_LEVEL; raises to DISPATCH_LEVEL for the queue's lock.
  * TRUE when the entry was queued and is now removed; the busy state does
  * not change (the entry being worked on is not in the list). */

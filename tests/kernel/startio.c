@@ -3,6 +3,7 @@
  * with the KtQueue driver (tests/kernel/ktqdriver.c): one IRP at a time,
  * in arrival or key order, at DISPATCH_LEVEL; every IRP completed once
  * with the status and byte count the driver set; the device idle after.
+ * KeRemoveByKeyDeviceQueueIfBusy is tested on a bare KDEVICE_QUEUE.
  */
 #include "tests/kernel/ktest.h"
 #include "tests/kernel/ktqdriver.h"
@@ -246,4 +247,53 @@ KTEST(StartIoWithoutStartIoRoutineFailsThePacket)
     KT_ASSERT(Device->DeviceObject->CurrentIrp == NULL);
     KtqFree(&Request);
     KT_ASSERT_STATUS(KtqUnload(Driver), STATUS_SUCCESS);
+}
+
+/* KeRemoveByKeyDeviceQueueIfBusy on a queue of its own: NULL from an idle
+ * queue, which stays idle (where KeRemoveByKeyDeviceQueue would assert);
+ * from a busy one the same choice by key as KeRemoveByKeyDeviceQueue, and
+ * NULL once it is empty, which makes it idle. */
+KTEST(DeviceQueueRemoveByKeyIfBusyOnlyWhenBusy)
+{
+    static const ULONG Keys[4] = {40, 20, 30, 10};
+    KDEVICE_QUEUE Queue;
+    KDEVICE_QUEUE_ENTRY Entries[4];
+    PKDEVICE_QUEUE_ENTRY FromIdle, ByKey25, ByKey35, ByKey0, FromEmpty, FromIdleAgain;
+    BOOLEAN Queued[4], BusyAfterIdleCall, BusyAfterEmpty, BusyAfterIdleAgain, QueuedAfter;
+    KIRQL OldIrql;
+    ULONG Index;
+
+    KeInitializeDeviceQueue(&Queue);
+    OldIrql = KfRaiseIrql(DISPATCH_LEVEL);
+    FromIdle = KeRemoveByKeyDeviceQueueIfBusy(&Queue, 0);
+    BusyAfterIdleCall = Queue.Busy;
+    /* 40 finds the queue idle: it is not queued, the queue is busy. The
+     * rest queue in key order: 10, 20, 30. */
+    for (Index = 0; Index < 4; Index++) {
+        Queued[Index] = KeInsertByKeyDeviceQueue(&Queue, &Entries[Index], Keys[Index]);
+    }
+    ByKey25 = KeRemoveByKeyDeviceQueueIfBusy(&Queue, 25);  /* the first key >= 25: 30 */
+    ByKey35 = KeRemoveByKeyDeviceQueueIfBusy(&Queue, 35);  /* none >= 35: the head, 10 */
+    ByKey0 = KeRemoveByKeyDeviceQueueIfBusy(&Queue, 0);    /* 20 */
+    FromEmpty = KeRemoveByKeyDeviceQueueIfBusy(&Queue, 0);
+    BusyAfterEmpty = Queue.Busy;
+    FromIdleAgain = KeRemoveByKeyDeviceQueueIfBusy(&Queue, 0);
+    BusyAfterIdleAgain = Queue.Busy;
+    /* Still a working queue: the next insertion finds it idle. */
+    QueuedAfter = KeInsertByKeyDeviceQueue(&Queue, &Entries[0], Keys[0]);
+    KeLowerIrql(OldIrql);
+
+    KT_ASSERT(FromIdle == NULL);
+    KT_ASSERT(!BusyAfterIdleCall);
+    KT_ASSERT(!Queued[0] && Queued[1] && Queued[2] && Queued[3]);
+    KT_ASSERT_EQ(ByKey25, &Entries[2]);
+    KT_ASSERT_EQ(ByKey35, &Entries[3]);
+    KT_ASSERT_EQ(ByKey0, &Entries[1]);
+    KT_ASSERT(!Entries[1].Inserted && !Entries[2].Inserted && !Entries[3].Inserted);
+    KT_ASSERT(FromEmpty == NULL);
+    KT_ASSERT(!BusyAfterEmpty);
+    KT_ASSERT(FromIdleAgain == NULL);
+    KT_ASSERT(!BusyAfterIdleAgain);
+    KT_ASSERT(!QueuedAfter);
+    KT_ASSERT(Queue.Busy);
 }
