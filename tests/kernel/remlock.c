@@ -3,6 +3,8 @@
  * remove handler relies on. Acquires succeed until the lock is released
  * and waited on, then fail with STATUS_DELETE_PENDING; the wait lasts
  * until the last holder releases, here from a DPC that a timer runs later.
+ * Under the I/O verifier (on in these boots), a release that matches no
+ * acquire stops the machine: the planted-bug tests at the end.
  */
 #include "tests/kernel/ktest.h"
 
@@ -102,4 +104,72 @@ KTEST(RemoveLockRejectsAnotherLayout)
                                            sizeof(IO_REMOVE_LOCK) + 0x40),
                      STATUS_INVALID_PARAMETER);
     KT_ASSERT_EQ(Lock.Common.IoCount, 1);
+}
+
+/* The verifier tracks tags, not order: holders may let go in any order,
+ * and one tag may hold the lock more than once. */
+KTEST(RemoveLockTagsReleaseInAnyOrder)
+{
+    IO_REMOVE_LOCK Lock;
+    int TagA, TagB;
+
+    IoInitializeRemoveLock(&Lock, 'tseT', 0, 2);
+    KT_ASSERT_STATUS(IoAcquireRemoveLock(&Lock, &TagA), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(IoAcquireRemoveLock(&Lock, &TagB), STATUS_SUCCESS);
+    /* A third holder is past HighWatermark 2: told, not stopped. */
+    KT_ASSERT_STATUS(IoAcquireRemoveLock(&Lock, &TagA), STATUS_SUCCESS);
+    KT_ASSERT_EQ(Lock.Common.IoCount, 4);
+    IoReleaseRemoveLock(&Lock, &TagA);
+    IoReleaseRemoveLock(&Lock, &TagB);
+    IoReleaseRemoveLock(&Lock, &TagA);
+    KT_ASSERT_EQ(Lock.Common.IoCount, 1);
+    KT_ASSERT_STATUS(IoAcquireRemoveLock(&Lock, NULL), STATUS_SUCCESS);
+    IoReleaseRemoveLockAndWait(&Lock, NULL);
+    KT_ASSERT_EQ(Lock.Common.IoCount, 0);
+}
+
+/*
+ * Planted misuse the verifier stops with DRIVER_VERIFIER_DETECTED_VIOLATION
+ * (0xC4): parameter 1 0xD5 for IoReleaseRemoveLock, 0xD6 for
+ * IoReleaseRemoveLockAndWait, P2 the lock, P3 the tag. Each boots alone.
+ */
+static IO_REMOVE_LOCK KtrPlantedLock;
+static int KtrTagA, KtrTagB;
+
+/* 0xD5: released with a tag that never acquired it (the driver acquired
+ * with the IRP and released with NULL, say). */
+KTEST_BUGCHECK(RemoveLockVerifyReleaseUnacquiredTag, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    IoInitializeRemoveLock(&KtrPlantedLock, 'tseT', 0, 0);
+    if (NT_SUCCESS(IoAcquireRemoveLock(&KtrPlantedLock, &KtrTagA))) {
+        IoReleaseRemoveLock(&KtrPlantedLock, &KtrTagB);
+    }
+}
+
+/* 0xD5: one release too many; the count would go below zero. */
+KTEST_BUGCHECK(RemoveLockVerifyReleasedTooOften, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    IoInitializeRemoveLock(&KtrPlantedLock, 'tseT', 0, 0);
+    if (NT_SUCCESS(IoAcquireRemoveLock(&KtrPlantedLock, NULL))) {
+        IoReleaseRemoveLock(&KtrPlantedLock, NULL);
+        IoReleaseRemoveLock(&KtrPlantedLock, NULL);
+    }
+}
+
+/* 0xD5: a release after IoReleaseRemoveLockAndWait, which already waited
+ * for every holder (a completion routine that releases late, say). */
+KTEST_BUGCHECK(RemoveLockVerifyReleaseAfterWait, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    IoInitializeRemoveLock(&KtrPlantedLock, 'tseT', 0, 0);
+    if (NT_SUCCESS(IoAcquireRemoveLock(&KtrPlantedLock, &KtrTagA))) {
+        IoReleaseRemoveLockAndWait(&KtrPlantedLock, &KtrTagA);
+        IoReleaseRemoveLock(&KtrPlantedLock, &KtrTagA);
+    }
+}
+
+/* 0xD6: IoReleaseRemoveLockAndWait without acquiring the lock first. */
+KTEST_BUGCHECK(RemoveLockVerifyWaitWithoutAcquire, DRIVER_VERIFIER_DETECTED_VIOLATION)
+{
+    IoInitializeRemoveLock(&KtrPlantedLock, 'tseT', 0, 0);
+    IoReleaseRemoveLockAndWait(&KtrPlantedLock, &KtrTagA);
 }
