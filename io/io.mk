@@ -12,6 +12,7 @@ KERNEL_SRCS += io/workitem.c
 # device state machine, properties, the root bus driver, the tree dump; power.
 KERNEL_SRCS += io/pnpnode.c io/pnpirp.c io/pnpenum.c io/pnpmatch.c io/pnpres.c io/pnpreslist.c
 KERNEL_SRCS += io/pnpstate.c
-KERNEL_SRCS += io/pnpinit.c io/pnproot.c io/pnpprop.c io/pnpdump.c io/power.c
+KERNEL_SRCS += io/pnpinit.c io/pnproot.c io/pnprootprobe.c io/pnprootquery.c
+KERNEL_SRCS += io/pnpprop.c io/pnpdump.c io/power.c
 # Device interfaces: GUID-named symbolic links to PDOs.
 KERNEL_SRCS += io/pnpiface.c

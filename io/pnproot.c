@@ -1,65 +1,15 @@
 /*
  * io/pnproot.c - the root bus driver, \Driver\PnpManager: it owns the root
  * device (HTREE\ROOT\0) and reports the platform devices nothing else
- * enumerates as its children, as Windows' root enumerator does.
- *
- * At boot it probes the four standard PC serial ports. A 16550 (National
- * Semiconductor PC16550D data sheet, section 8.10) has a scratch register
- * at base + 7 that keeps whatever is written to it; a missing UART reads
- * back the floating bus (0xFF) instead, and its line status register at
- * base + 5 (section 8.4) reads 0xFF too. A port that passes both becomes a
- * PDO with device ID Root\*PNP0501 (the PnP ID of a 16550A-compatible
- * port), hardware IDs Root\*PNP0501 and *PNP0501 and compatible ID
- * *PNP0500 (a standard PC COM port), the way ACPI would report it as
- * ACPI\PNP0501 and *PNP0501; its instance ID is its index among the
- * standard ports (COM1 = 0), so COM2 is Root\*PNP0501\1. Its boot
- * configuration is its 8 ports and its ISA IRQ (COM1/COM3 IRQ 4, COM2/COM4
- * IRQ 3), edge or level as the MADT's interrupt source overrides say.
- *
- * The port the kernel writes its debug output to is never given to a
- * driver: it is reported as Root\KdCom, which no driver serves and which
- * is started raw (capabilities RawDeviceOK), so that its ports count as
- * taken and the dump shows who owns them.
- *
- * When the HAL reaches PCI configuration space, the root also reports the
- * PCI root bus, as ACPI's enumerator reports the host bridge's _HID on
- * Windows (Kestrel has no AML interpreter to read the DSDT): with ECAM (an
- * MCFG, so a PCI Express root complex, q35) ACPI\PNP0A08 and *PNP0A08 with
- * compatible ID *PNP0A03; with the 0xCF8 ports only (pc) ACPI\PNP0A03 and
- * *PNP0A03. It has no resources: the bus driver (drivers/pci) reaches
- * config space through the HAL and keeps the firmware's windows.
- *
- * IRP_MN_QUERY_DEVICE_TEXT gets the descriptions Windows' own INFs give
- * these devices ("Communications Port", "PCI Express Root Complex", "PCI
- * Bus"), in English whatever the locale asked (the WDK lets a bus answer
- * with the closest text it has). A root-enumerated device has no place on
- * a bus to describe: no location text.
+ * enumerates as its children, as Windows' root enumerator does. Here are
+ * its list of children (PDOs) and its answers to the PnP and power IRPs
+ * sent to the root device and to them; io/pnprootprobe.c finds the
+ * platform's devices at boot, io/pnprootquery.c builds what a PDO reports
+ * about itself (IDs, device text, resources).
  *
  * Tests add software devices (IopRootCreateDevice) the same way.
  */
-#include "io/pnpp.h"
-#include "hal/halp.h"
-#include "hal/acpip.h"
-#include "hal/pcip.h"
-
-#define IOP_ROOT_MAX_ID 64
-
-typedef struct _IOP_ROOT_PDO {
-    BOOLEAN IsBus;                      /* the root device itself */
-    BOOLEAN Present;                    /* still reported in BusRelations */
-    BOOLEAN DebuggerPort;
-    LIST_ENTRY Link;                    /* IopRootChildren */
-    PDEVICE_OBJECT Self;
-    WCHAR DeviceId[IOP_ROOT_MAX_ID];
-    WCHAR InstanceId[16];
-    WCHAR HardwareIds[2 * IOP_ROOT_MAX_ID + 1];     /* multi-sz */
-    WCHAR CompatibleIds[IOP_ROOT_MAX_ID];           /* multi-sz, may be empty */
-    USHORT PortBase;                    /* 0: no resources */
-    UCHAR Irq;                          /* 0xFF: none */
-    USHORT IrqFlags;                    /* CM_RESOURCE_INTERRUPT_* */
-    ULONG UINumber;
-    PCSTR Description;                  /* DeviceTextDescription, or NULL */
-} IOP_ROOT_PDO, *PIOP_ROOT_PDO;
+#include "io/pnproot.h"
 
 static PDRIVER_OBJECT IopRootDriver;
 static PDEVICE_OBJECT IopRootDevice;
@@ -71,7 +21,7 @@ static DRIVER_DISPATCH IopRootDispatchPnp;
 static DRIVER_DISPATCH IopRootDispatchPower;
 
 /* Narrow ASCII into a WCHAR buffer (Count characters with the NUL). */
-static VOID
+VOID
 IopWiden(PWCHAR Out, ULONG Count, PCSTR In)
 {
     ULONG Index;
@@ -84,7 +34,7 @@ IopWiden(PWCHAR Out, ULONG Count, PCSTR In)
 
 /* PASSIVE_LEVEL. A PDO of the root with the given IDs (Hardware and
  * Compatible are "|"-separated lists). */
-static NTSTATUS
+NTSTATUS
 IopRootAddPdo(PCSTR DeviceId, PCSTR InstanceId, PCSTR Hardware, PCSTR Compatible,
               PIOP_ROOT_PDO *Result)
 {
@@ -120,90 +70,6 @@ IopRootAddPdo(PCSTR DeviceId, PCSTR InstanceId, PCSTR Hardware, PCSTR Compatible
     KeReleaseSpinLock(&IopRootLock, OldIrql);
     *Result = Ext;
     return STATUS_SUCCESS;
-}
-
-/* PASSIVE_LEVEL, at boot. The scratch-register and line-status test. */
-static BOOLEAN
-IopProbeUart(USHORT Base)
-{
-    PUCHAR Scratch = (PUCHAR)(ULONG_PTR)(Base + 7);
-    UCHAR Saved = READ_PORT_UCHAR(Scratch);
-    BOOLEAN Found;
-
-    WRITE_PORT_UCHAR(Scratch, 0x55);
-    Found = READ_PORT_UCHAR(Scratch) == 0x55;
-    WRITE_PORT_UCHAR(Scratch, 0xAA);
-    Found = Found && READ_PORT_UCHAR(Scratch) == 0xAA;
-    WRITE_PORT_UCHAR(Scratch, Saved);
-    return Found && READ_PORT_UCHAR((PUCHAR)(ULONG_PTR)(Base + 5)) != 0xFF;
-}
-
-/* PASSIVE_LEVEL, at boot. */
-static VOID
-IopRootFindSerialPorts(VOID)
-{
-    static const struct { USHORT Base; UCHAR Irq; } Ports[] = {
-        {0x3F8, 4}, {0x2F8, 3}, {0x3E8, 4}, {0x2E8, 3},
-    };
-    ACPI_INTERRUPT_ROUTE Route;
-    PIOP_ROOT_PDO Ext;
-    CHAR Instance[4];
-    ULONG Index;
-
-    for (Index = 0; Index < RTL_NUMBER_OF(Ports); Index++) {
-        Instance[0] = (CHAR)('0' + Index);
-        Instance[1] = '\0';
-        if (Ports[Index].Base == HalpDebugPortBase()) {
-            DbgPrint("PnP: COM%u (0x%x) carries the kernel's debug output; reported as "
-                     "Root\\KdCom, not given to a driver\n", Index + 1, Ports[Index].Base);
-            if (NT_SUCCESS(IopRootAddPdo("Root\\KdCom", Instance, "Root\\KdCom", "", &Ext))) {
-                Ext->DebuggerPort = TRUE;
-                Ext->Description = "Kernel debugger port";
-                Ext->PortBase = Ports[Index].Base;
-                Ext->UINumber = Index + 1;
-            }
-            continue;
-        }
-        if (!IopProbeUart(Ports[Index].Base)) {
-            continue;
-        }
-        if (!NT_SUCCESS(IopRootAddPdo("Root\\*PNP0501", Instance, "Root\\*PNP0501|*PNP0501",
-                                      "*PNP0500", &Ext))) {
-            continue;
-        }
-        Ext->Description = "Communications Port";
-        Ext->PortBase = Ports[Index].Base;
-        Ext->Irq = Ports[Index].Irq;
-        Ext->UINumber = Index + 1;
-        HalpAcpiRouteIsaIrq(HalpAcpiInformation.MadtPresent ? &HalpAcpiInformation.Madt : NULL,
-                            Ext->Irq, &Route);
-        Ext->IrqFlags = Route.Trigger == AcpiLevelTriggered ? CM_RESOURCE_INTERRUPT_LEVEL_SENSITIVE
-                                                            : CM_RESOURCE_INTERRUPT_LATCHED;
-    }
-}
-
-/* PASSIVE_LEVEL, at boot. The PCI root bus, when config space answers. */
-static VOID
-IopRootFindPciRootBus(VOID)
-{
-    PIOP_ROOT_PDO Ext;
-
-    switch (HalpPciMechanism()) {
-    case HalPciMechanismEcam:
-        if (NT_SUCCESS(IopRootAddPdo("ACPI\\PNP0A08", "0", "ACPI\\PNP0A08|*PNP0A08", "*PNP0A03",
-                                     &Ext))) {
-            Ext->Description = "PCI Express Root Complex";
-        }
-        break;
-    case HalPciMechanismPorts:
-        if (NT_SUCCESS(IopRootAddPdo("ACPI\\PNP0A03", "0", "ACPI\\PNP0A03|*PNP0A03", "", &Ext))) {
-            Ext->Description = "PCI Bus";
-        }
-        break;
-    default:
-        DbgPrint("PnP: no PCI configuration access; no PCI root bus reported\n");
-        break;
-    }
 }
 
 /* PASSIVE_LEVEL, from IopInitializePnpManager. */
@@ -304,113 +170,6 @@ IopRootBusRelations(VOID)
     }
     KeReleaseSpinLock(&IopRootLock, OldIrql);
     return Relations;
-}
-
-/* A pool copy of a string or multi-sz of Bytes bytes, for QUERY_ID. */
-static ULONG_PTR
-IopRootCopyId(PCWSTR Id, ULONG Bytes)
-{
-    PWSTR Copy = ExAllocatePoolWithTag(PagedPool, Bytes, IOP_PNP_TAG);
-
-    if (Copy != NULL) {
-        RtlCopyMemory(Copy, Id, Bytes);
-    }
-    return (ULONG_PTR)Copy;
-}
-
-/* A pool copy of an ASCII text, widened, for QUERY_DEVICE_TEXT. */
-static ULONG_PTR
-IopRootCopyText(PCSTR Text)
-{
-    ULONG Count = 0;
-    PWSTR Copy;
-
-    while (Text[Count] != '\0') {
-        Count++;
-    }
-    Copy = ExAllocatePoolWithTag(PagedPool, (Count + 1) * sizeof(WCHAR), IOP_PNP_TAG);
-    if (Copy != NULL) {
-        IopWiden(Copy, Count + 1, Text);
-    }
-    return (ULONG_PTR)Copy;
-}
-
-/* PASSIVE_LEVEL. The boot configuration, or the same values as fixed
- * requirements. */
-static ULONG_PTR
-IopRootResources(PIOP_ROOT_PDO Ext, BOOLEAN Requirements)
-{
-    ULONG Count = 1 + (Ext->Irq != 0xFF);
-    ULONG Bytes;
-
-    if (Ext->PortBase == 0) {
-        return 0;
-    }
-    if (!Requirements) {
-        PCM_RESOURCE_LIST List;
-        PCM_PARTIAL_RESOURCE_DESCRIPTOR Desc;
-
-        Bytes = FIELD_OFFSET(CM_RESOURCE_LIST, List[0].PartialResourceList.PartialDescriptors) +
-                Count * sizeof(CM_PARTIAL_RESOURCE_DESCRIPTOR);
-        List = ExAllocatePoolZero(PagedPool, Bytes, IOP_PNP_TAG);
-        if (List == NULL) {
-            return 0;
-        }
-        List->Count = 1;
-        List->List[0].InterfaceType = Isa;
-        List->List[0].PartialResourceList.Version = 1;
-        List->List[0].PartialResourceList.Revision = 1;
-        List->List[0].PartialResourceList.Count = Count;
-        Desc = List->List[0].PartialResourceList.PartialDescriptors;
-        Desc->Type = CmResourceTypePort;
-        Desc->ShareDisposition = CmResourceShareDeviceExclusive;
-        Desc->Flags = CM_RESOURCE_PORT_IO | CM_RESOURCE_PORT_10_BIT_DECODE;
-        Desc->u.Port.Start.QuadPart = Ext->PortBase;
-        Desc->u.Port.Length = 8;
-        if (Ext->Irq != 0xFF) {
-            Desc++;
-            Desc->Type = CmResourceTypeInterrupt;
-            Desc->ShareDisposition = CmResourceShareDeviceExclusive;
-            Desc->Flags = Ext->IrqFlags;
-            Desc->u.Interrupt.Level = Ext->Irq;
-            Desc->u.Interrupt.Vector = Ext->Irq;
-            Desc->u.Interrupt.Affinity = (KAFFINITY)-1;
-        }
-        return (ULONG_PTR)List;
-    } else {
-        PIO_RESOURCE_REQUIREMENTS_LIST List;
-        PIO_RESOURCE_DESCRIPTOR Desc;
-
-        Bytes = FIELD_OFFSET(IO_RESOURCE_REQUIREMENTS_LIST, List[0].Descriptors) +
-                Count * sizeof(IO_RESOURCE_DESCRIPTOR);
-        List = ExAllocatePoolZero(PagedPool, Bytes, IOP_PNP_TAG);
-        if (List == NULL) {
-            return 0;
-        }
-        List->ListSize = Bytes;
-        List->InterfaceType = Isa;
-        List->AlternativeLists = 1;
-        List->List[0].Version = 1;
-        List->List[0].Revision = 1;
-        List->List[0].Count = Count;
-        Desc = List->List[0].Descriptors;
-        Desc->Type = CmResourceTypePort;
-        Desc->ShareDisposition = CmResourceShareDeviceExclusive;
-        Desc->Flags = CM_RESOURCE_PORT_IO | CM_RESOURCE_PORT_10_BIT_DECODE;
-        Desc->u.Port.Length = 8;
-        Desc->u.Port.Alignment = 8;
-        Desc->u.Port.MinimumAddress.QuadPart = Ext->PortBase;
-        Desc->u.Port.MaximumAddress.QuadPart = Ext->PortBase + 7;
-        if (Ext->Irq != 0xFF) {
-            Desc++;
-            Desc->Type = CmResourceTypeInterrupt;
-            Desc->ShareDisposition = CmResourceShareDeviceExclusive;
-            Desc->Flags = Ext->IrqFlags;
-            Desc->u.Interrupt.MinimumVector = Ext->Irq;
-            Desc->u.Interrupt.MaximumVector = Ext->Irq;
-        }
-        return (ULONG_PTR)List;
-    }
 }
 
 /* PASSIVE_LEVEL. The root device and its PDOs. Unhandled minor functions
