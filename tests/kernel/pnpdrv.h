@@ -1,8 +1,9 @@
 /*
- * tests/kernel/pnpdrv.h - the PnP tests' drivers (tests/kernel/pnpdrv.c):
- * KtPnpBus, a bus driver whose children the test decides, and KtPnpFunc,
- * a function driver matched to those children by ID. Both record every
- * PnP and power IRP they see, in order, in one shared log.
+ * tests/kernel/pnpdrv.h - the PnP tests' drivers: KtPnpBus
+ * (tests/kernel/pnpdrvbus.c), a bus driver whose children the test
+ * decides, and KtPnpFunc (tests/kernel/pnpdrvfunc.c), a function driver
+ * matched to those children by ID. Both record every PnP and power IRP
+ * they see, in order, in one shared log (tests/kernel/pnpdrv.c).
  */
 #ifndef KESTREL_TESTS_KERNEL_PNPDRV_H
 #define KESTREL_TESTS_KERNEL_PNPDRV_H
@@ -100,5 +101,24 @@ extern IOP_DRIVER_SERVICE KtPnpLateService;
 PDEVICE_OBJECT KtPnpCreateBus(PCWSTR Instance);
 /* The index of the first event at or after From that matches, or -1. */
 LONG KtPnpFindEvent(ULONG From, UCHAR Who, UCHAR Major, UCHAR Minor);
+
+/* ---- Between the drivers' own files (pnpdrv.c, pnpdrvbus.c, pnpdrvfunc.c) ---- */
+
+/* The extension of every device object of both drivers. */
+typedef struct _KTPNP_EXTENSION {
+    UCHAR Who;
+    BOOLEAN IsPdo;
+    ULONG Child;
+    PDEVICE_OBJECT Lower;
+} KTPNP_EXTENSION, *PKTPNP_EXTENSION;
+
+DRIVER_INITIALIZE KtPnpBusEntry;        /* pnpdrvbus.c */
+DRIVER_INITIALIZE KtPnpFuncEntry;       /* pnpdrvfunc.c: KtPnpFunc and KtPnpLate */
+/* Both drivers' IRP_MJ_POWER. */
+DRIVER_DISPATCH KtPnpPower;
+/* Appends the IRP to the log, as Ext's device saw it. */
+VOID KtPnpLog(PKTPNP_EXTENSION Ext, PIRP Irp);
+/* Completes Irp with Status and Information; returns Status. */
+NTSTATUS KtPnpComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 
 #endif /* KESTREL_TESTS_KERNEL_PNPDRV_H */
