@@ -121,4 +121,25 @@ VOID KtPnpLog(PKTPNP_EXTENSION Ext, PIRP Irp);
 /* Completes Irp with Status and Information; returns Status. */
 NTSTATUS KtPnpComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 
+/* ---- The message-signaled interrupt tests' helpers (tests/kernel/pnpmsi.c,
+ * used by pnpmsiconnect.c and pnpmsilate.c) ---- */
+
+#define KT_MSI_PORT0 0x7400
+#define KT_MSI_PORT1 0x7600
+#define KT_MSI_IRQ 5
+#define KT_MSI_FLAGS (CM_RESOURCE_INTERRUPT_MESSAGE | CM_RESOURCE_INTERRUPT_LATCHED)
+
+PDEVICE_NODE KtMsiBusNode(PDEVICE_OBJECT BusPdo);
+/* Removes the test's bus; TRUE once its FDO is gone. */
+BOOLEAN KtMsiRemoveBus(PDEVICE_OBJECT BusPdo);
+/* Device vectors the HAL has handed out, lines and message blocks. */
+ULONG KtMsiUsedVectors(VOID);
+/* TRUE when each of Count vectors from First is in use as InUse says. */
+BOOLEAN KtMsiVectorsInUse(ULONG First, ULONG Count, BOOLEAN InUse);
+/* What the contract says of one raw/translated pair for Count messages
+ * asked for from Token down. */
+BOOLEAN KtMsiPairIsRight(const CM_PARTIAL_RESOURCE_DESCRIPTOR *Raw,
+                         const CM_PARTIAL_RESOURCE_DESCRIPTOR *Translated, ULONG Count,
+                         ULONG Token);
+
 #endif /* KESTREL_TESTS_KERNEL_PNPDRV_H */
