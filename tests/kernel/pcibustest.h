@@ -1,8 +1,9 @@
 /*
  * tests/kernel/pcibustest.h - what the PCI bus driver's kernel tests share
- * (tests/kernel/pcibus.c, pcibustree.c, pcibusrescan.c): finding the PCI
- * nodes in the PnP tree, asking a PDO where it is, and using the PCI 16550
- * the harness's pci boots put behind a PCI-to-PCI bridge.
+ * (tests/kernel/pcibus.c, pcibuspdo.c, pcibusserial.c, pcibustree.c,
+ * pcibusrescan.c): finding the PCI nodes in the PnP tree, asking a PDO
+ * where it is (both in pcibus.c), and using the PCI 16550 the harness's
+ * pci boots put behind a PCI-to-PCI bridge (pcibusserial.c).
  */
 #ifndef KESTREL_TESTS_KERNEL_PCIBUSTEST_H
 #define KESTREL_TESTS_KERNEL_PCIBUSTEST_H
@@ -21,6 +22,20 @@ BOOLEAN KtPciStringsEqual(_In_ PCWSTR A, _In_ PCWSTR B);
 NTSTATUS KtPciLocate(_In_ PDEVICE_OBJECT Pdo, _Out_ PULONG Bus, _Out_ PULONG Address);
 /* The first node below Root, at any depth, whose compatible IDs hold Id. */
 PDEVICE_NODE KtPciFindNode(_In_ PDEVICE_NODE Root, _In_ PCWSTR Id);
+
+#define KT_PCI_MAX_CHILDREN 64
+
+typedef struct _KT_PCI_CHILD {
+    PDEVICE_NODE Node;
+    ULONG Bus;
+    ULONG Address;              /* (device << 16) | function */
+} KT_PCI_CHILD;
+
+/* Every enumerated node below Root, at any depth, with its bus number and
+ * address (Bus MAXULONG when the PDO did not say); at most
+ * KT_PCI_MAX_CHILDREN. Returns how many. */
+ULONG KtPciChildren(_In_ PDEVICE_NODE Root,
+                    _Out_writes_(KT_PCI_MAX_CHILDREN) KT_PCI_CHILD *Children);
 /* The PCI 16550 (PCI\CC_070002) below the root bus, or NULL. */
 PDEVICE_NODE KtPciSerialCard(VOID);
 /* The card's I/O base as \Driver\Serial got it; 0 when it has none. */
