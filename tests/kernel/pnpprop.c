@@ -6,7 +6,7 @@
  * properties only Windows' registry holds, and the WDK's buffer sizes. The
  * devices are the KtPnp test bus's children (tests/kernel/pnpdrv.c), whose
  * answers each test chooses, and the root enumerator's COM2 and PCI root
- * bus. The PCI bus driver's answers are checked in pcibus.c.
+ * bus. The PCI bus driver's answers are checked in pcibuspdo.c.
  */
 #include "tests/kernel/ktest.h"
 #include "tests/kernel/pnpdrv.h"
