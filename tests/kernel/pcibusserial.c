@@ -125,11 +125,12 @@ KTEST(PciBusSerialCardInterrupts)
     NTSTATUS Status;
 
     KT_ASSERT(KtPciRootNode() != NULL);
-    if (Card == NULL || Card->State != DeviceNodeStarted) {
-        DbgPrint("PCI: no started PCI 16550 on this machine; only the harness's pci boots have "
-                 "one\n");
+    if (Card == NULL) {
+        DbgPrint("PCI: no PCI 16550 on this machine; only the harness's pci boots have one\n");
         return;
     }
+    /* Present but not started is the failure this test is here to see. */
+    KT_ASSERT_EQ(Card->State, DeviceNodeStarted);
     Serial = Card->PhysicalDeviceObject->AttachedDevice->DeviceExtension;
     Before = Serial->Uart.Interrupts;
     Status = KtPciCardWrite(Card, 256, &Written);
@@ -151,11 +152,12 @@ KTEST(PciBusSerialCardEnabledAgain)
     NTSTATUS Status;
 
     KT_ASSERT(KtPciRootNode() != NULL);
-    if (Card == NULL || Card->State != DeviceNodeStarted) {
-        DbgPrint("PCI: no started PCI 16550 on this machine; only the harness's pci boots have "
-                 "one\n");
+    if (Card == NULL) {
+        DbgPrint("PCI: no PCI 16550 on this machine; only the harness's pci boots have one\n");
         return;
     }
+    /* Present but not started is the failure this test is here to see. */
+    KT_ASSERT_EQ(Card->State, DeviceNodeStarted);
     CardPdo = Card->PhysicalDeviceObject;
     IopAcquirePnpTreeLock();
     Status = IopRequestDeviceRemove(Card);
