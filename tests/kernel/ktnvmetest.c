@@ -15,6 +15,7 @@
  * says there is nothing to check and passes.
  */
 #include "tests/kernel/ktest.h"
+#include "tests/kernel/pcibustest.h"
 #include "tests/kernel/ktnvme.h"
 #include "io/pnpp.h"
 
@@ -45,51 +46,6 @@ KtNvmeSetUp(PKTNVME_EXTENSION *Ext)
     return Node;
 }
 
-/* PASSIVE_LEVEL. Config space through the PDO's IRP_MN_READ_CONFIG. */
-static BOOLEAN
-KtNvmeReadConfig(PDEVICE_NODE Node, ULONG Offset, PVOID Buffer, ULONG Length)
-{
-    IO_STACK_LOCATION Parameters;
-    ULONG_PTR Bytes = 0;
-
-    RtlZeroMemory(&Parameters, sizeof(Parameters));
-    Parameters.Parameters.ReadWriteConfig.WhichSpace = PCI_WHICHSPACE_CONFIG;
-    Parameters.Parameters.ReadWriteConfig.Buffer = Buffer;
-    Parameters.Parameters.ReadWriteConfig.Offset = Offset;
-    Parameters.Parameters.ReadWriteConfig.Length = Length;
-    return NT_SUCCESS(IopSendPnpIrp(Node->PhysicalDeviceObject, IRP_MJ_PNP, IRP_MN_READ_CONFIG,
-                                    &Parameters.Parameters,
-                                    sizeof(Parameters.Parameters.ReadWriteConfig), &Bytes)) &&
-           Bytes == Length;
-}
-
-/* The MSI-X capability's offset (PCI 3.0, 6.7 list; 6.8.2), or 0. */
-static ULONG
-KtNvmeFindMsix(PDEVICE_NODE Node)
-{
-    PCI_CAPABILITIES_HEADER Header;
-    UCHAR Offset = 0;
-    USHORT Status = 0;
-    ULONG Hops;
-
-    if (!KtNvmeReadConfig(Node, PCI_STATUS_OFFSET, &Status, sizeof(Status)) ||
-        (Status & PCI_STATUS_CAPABILITIES_LIST) == 0 ||
-        !KtNvmeReadConfig(Node, PCI_CAPABILITIES_OFFSET, &Offset, sizeof(Offset))) {
-        return 0;
-    }
-    for (Hops = 0; Hops < 48 && (Offset & ~3) != 0; Hops++) {
-        Offset &= ~3;
-        if (!KtNvmeReadConfig(Node, Offset, &Header, sizeof(Header))) {
-            return 0;
-        }
-        if (Header.CapabilityID == PCI_CAPABILITY_ID_MSIX) {
-            return Offset;
-        }
-        Offset = Header.Next;
-    }
-    return 0;
-}
-
 /* Checks the started controller's message resources and its MSI-X state:
  * config space (Enable, Function Mask, Interrupt Disable, Bus Master) and
  * the table in BAR0 (entry 0 = HalComposeMessageInterrupt's message for
@@ -116,10 +72,10 @@ KtNvmeCheckMsix(PKTEST_CONTEXT KtContext, PDEVICE_NODE Node, PKTNVME_EXTENSION E
     KT_ASSERT_EQ(Ext->MessageTable->MessageInfo[0].Vector,
                  Message0->u.MessageInterrupt.Translated.Vector);
 
-    Capability = KtNvmeFindMsix(Node);
+    Capability = KtPciFindCapability(Node->PhysicalDeviceObject, PCI_CAPABILITY_ID_MSIX);
     KT_ASSERT(Capability != 0);
-    KT_ASSERT(KtNvmeReadConfig(Node, Capability, &Msix, sizeof(Msix)));
-    KT_ASSERT(KtNvmeReadConfig(Node, PCI_COMMAND_OFFSET, &Command, sizeof(Command)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, Capability, &Msix, sizeof(Msix)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, PCI_COMMAND_OFFSET, &Command, sizeof(Command)));
     KT_ASSERT(Msix.MessageControl & PCI_MSIX_CONTROL_ENABLE);
     KT_ASSERT_EQ(Msix.MessageControl & PCI_MSIX_CONTROL_FUNCTION_MASK, 0);
     KT_ASSERT(Command & PCI_DISABLE_LEVEL_INTERRUPT);
@@ -236,7 +192,7 @@ KTEST(NvmeMsixSurvivesStopStart)
     }
     KT_ASSERT(Ext != NULL && Ext->Started);
     Starts = Ext->StartCount;
-    Capability = KtNvmeFindMsix(Node);
+    Capability = KtPciFindCapability(Node->PhysicalDeviceObject, PCI_CAPABILITY_ID_MSIX);
     KT_ASSERT(Capability != 0);
 
     IopAcquirePnpTreeLock();
@@ -249,7 +205,7 @@ KTEST(NvmeMsixSurvivesStopStart)
     KT_ASSERT(!Ext->Started);
     KT_ASSERT_STATUS(Ext->StopStatus, STATUS_SUCCESS);
     KT_ASSERT(Ext->MessageTable == NULL && Ext->Registers == NULL && Ext->Dma == NULL);
-    KT_ASSERT(KtNvmeReadConfig(Node, Capability + 2, &Control, sizeof(Control)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, Capability + 2, &Control, sizeof(Control)));
     KT_ASSERT_EQ(Control & PCI_MSIX_CONTROL_ENABLE, 0);
 
     IopAcquirePnpTreeLock();

@@ -39,6 +39,64 @@ KtPciStringsEqual(PCWSTR A, PCWSTR B)
     return RtlEqualUnicodeString(&UA, &UB, FALSE);
 }
 
+/* PASSIVE_LEVEL. IRP_MN_READ_CONFIG to the top of Device's stack, as a
+ * driver reads its function's config space; the status, *Bytes the
+ * Information. */
+NTSTATUS
+KtPciReadConfig(PDEVICE_OBJECT Device, ULONG Space, PVOID Buffer, ULONG Offset, ULONG Length,
+                PULONG_PTR Bytes)
+{
+    IO_STACK_LOCATION Parameters;
+
+    RtlZeroMemory(&Parameters, sizeof(Parameters));
+    Parameters.Parameters.ReadWriteConfig.WhichSpace = Space;
+    Parameters.Parameters.ReadWriteConfig.Buffer = Buffer;
+    Parameters.Parameters.ReadWriteConfig.Offset = Offset;
+    Parameters.Parameters.ReadWriteConfig.Length = Length;
+    *Bytes = 0;
+    return IopSendPnpIrp(Device, IRP_MJ_PNP, IRP_MN_READ_CONFIG, &Parameters.Parameters,
+                         sizeof(Parameters.Parameters.ReadWriteConfig), Bytes);
+}
+
+/* PASSIVE_LEVEL. TRUE when all Length bytes were read. */
+BOOLEAN
+KtPciReadConfigAll(PDEVICE_OBJECT Device, ULONG Offset, PVOID Buffer, ULONG Length)
+{
+    ULONG_PTR Bytes;
+
+    return NT_SUCCESS(KtPciReadConfig(Device, PCI_WHICHSPACE_CONFIG, Buffer, Offset, Length,
+                                      &Bytes)) &&
+           Bytes == Length;
+}
+
+/* PASSIVE_LEVEL. Walks the capability list (PCI 3.0 6.7) through
+ * READ_CONFIG; at most 48 hops, the dword slots above the header. */
+ULONG
+KtPciFindCapability(PDEVICE_OBJECT Device, UCHAR CapabilityId)
+{
+    PCI_CAPABILITIES_HEADER Header;
+    UCHAR Offset = 0;
+    USHORT Status = 0;
+    ULONG Hops;
+
+    if (!KtPciReadConfigAll(Device, PCI_STATUS_OFFSET, &Status, sizeof(Status)) ||
+        (Status & PCI_STATUS_CAPABILITIES_LIST) == 0 ||
+        !KtPciReadConfigAll(Device, PCI_CAPABILITIES_OFFSET, &Offset, sizeof(Offset))) {
+        return 0;
+    }
+    for (Hops = 0; Hops < 48 && (Offset & ~3) != 0; Hops++) {
+        Offset &= ~3;
+        if (!KtPciReadConfigAll(Device, Offset, &Header, sizeof(Header))) {
+            return 0;
+        }
+        if (Header.CapabilityID == CapabilityId) {
+            return Offset;
+        }
+        Offset = Header.Next;
+    }
+    return 0;
+}
+
 /* Asks a PDO for its bus number and address through IRPs. */
 NTSTATUS
 KtPciLocate(PDEVICE_OBJECT Pdo, PULONG Bus, PULONG Address)

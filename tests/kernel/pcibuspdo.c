@@ -55,23 +55,6 @@ KTEST(PciBusPdoAnswersQueries)
     KT_ASSERT_EQ(Caps->DeviceState[PowerSystemShutdown], PowerDeviceD3);
 }
 
-/* Sends READ_CONFIG; returns the status, *Bytes the Information. */
-static NTSTATUS
-KtPciReadConfig(PDEVICE_OBJECT Pdo, ULONG Space, PVOID Buffer, ULONG Offset, ULONG Length,
-                PULONG_PTR Bytes)
-{
-    IO_STACK_LOCATION Parameters;
-
-    RtlZeroMemory(&Parameters, sizeof(Parameters));
-    Parameters.Parameters.ReadWriteConfig.WhichSpace = Space;
-    Parameters.Parameters.ReadWriteConfig.Buffer = Buffer;
-    Parameters.Parameters.ReadWriteConfig.Offset = Offset;
-    Parameters.Parameters.ReadWriteConfig.Length = Length;
-    *Bytes = 0;
-    return IopSendPnpIrp(Pdo, IRP_MJ_PNP, IRP_MN_READ_CONFIG, &Parameters.Parameters,
-                         sizeof(Parameters.Parameters.ReadWriteConfig), Bytes);
-}
-
 KTEST(PciBusConfigThroughIrpAndInterface)
 {
     PDEVICE_NODE Root = KtPciRootNode();

@@ -1,8 +1,8 @@
 /*
  * tests/kernel/pcibustest.h - what the PCI bus driver's kernel tests share
  * (tests/kernel/pcibus.c, pcibuspdo.c, pcibusserial.c, pcibustree.c,
- * pcibusrescan.c): finding the PCI nodes in the PnP tree, asking a PDO
- * where it is (both in pcibus.c), and using the PCI 16550 the harness's
+ * pcibusrescan.c, and the MSI tests pcimsi.c and ktnvmetest.c): finding the PCI nodes in the PnP tree, asking a PDO
+ * where it is, reading its config space as a driver does (all in pcibus.c), and using the PCI 16550 the harness's
  * pci boots put behind a PCI-to-PCI bridge (pcibusserial.c).
  */
 #ifndef KESTREL_TESTS_KERNEL_PCIBUSTEST_H
@@ -20,6 +20,15 @@ BOOLEAN KtPciDriverIs(_In_opt_ PDEVICE_OBJECT Device, _In_ PCWSTR Name);
 BOOLEAN KtPciStringsEqual(_In_ PCWSTR A, _In_ PCWSTR B);
 /* A PDO's bus number (QUERY_BUS_INFORMATION) and address (capabilities). */
 NTSTATUS KtPciLocate(_In_ PDEVICE_OBJECT Pdo, _Out_ PULONG Bus, _Out_ PULONG Address);
+/* Config space through IRP_MN_READ_CONFIG sent to the top of Device's
+ * stack: the status and *Bytes (Information); the second TRUE when all
+ * Length bytes came back. */
+NTSTATUS KtPciReadConfig(_In_ PDEVICE_OBJECT Device, _In_ ULONG Space, _Out_ PVOID Buffer,
+                         _In_ ULONG Offset, _In_ ULONG Length, _Out_ PULONG_PTR Bytes);
+BOOLEAN KtPciReadConfigAll(_In_ PDEVICE_OBJECT Device, _In_ ULONG Offset, _Out_ PVOID Buffer,
+                           _In_ ULONG Length);
+/* The config offset of the function's capability CapabilityId, or 0. */
+ULONG KtPciFindCapability(_In_ PDEVICE_OBJECT Device, _In_ UCHAR CapabilityId);
 /* The first node below Root, at any depth, whose compatible IDs hold Id. */
 PDEVICE_NODE KtPciFindNode(_In_ PDEVICE_NODE Root, _In_ PCWSTR Id);
 

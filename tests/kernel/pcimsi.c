@@ -18,6 +18,7 @@
  * test says there is nothing to check and passes.
  */
 #include "tests/kernel/ktest.h"
+#include "tests/kernel/pcibustest.h"
 #include "tests/kernel/ktedu.h"
 
 #define KTEDU_RAISES 16
@@ -44,52 +45,6 @@ KtEduSetUp(PKTEDU_EXTENSION *Ext)
     return Node;
 }
 
-/* PASSIVE_LEVEL. Config space through IRP_MN_READ_CONFIG, sent to the top
- * of the stack: KtEdu passes it down to the PCI PDO. */
-static BOOLEAN
-KtEduReadConfig(PDEVICE_NODE Node, ULONG Offset, PVOID Buffer, ULONG Length)
-{
-    IO_STACK_LOCATION Parameters;
-    ULONG_PTR Bytes = 0;
-
-    RtlZeroMemory(&Parameters, sizeof(Parameters));
-    Parameters.Parameters.ReadWriteConfig.WhichSpace = PCI_WHICHSPACE_CONFIG;
-    Parameters.Parameters.ReadWriteConfig.Buffer = Buffer;
-    Parameters.Parameters.ReadWriteConfig.Offset = Offset;
-    Parameters.Parameters.ReadWriteConfig.Length = Length;
-    return NT_SUCCESS(IopSendPnpIrp(Node->PhysicalDeviceObject, IRP_MJ_PNP, IRP_MN_READ_CONFIG,
-                                    &Parameters.Parameters,
-                                    sizeof(Parameters.Parameters.ReadWriteConfig), &Bytes)) &&
-           Bytes == Length;
-}
-
-/* The MSI capability's offset (PCI 3.0 6.7, the list; 6.8.1), or 0. */
-static ULONG
-KtEduFindMsi(PDEVICE_NODE Node)
-{
-    PCI_CAPABILITIES_HEADER Header;
-    UCHAR Offset = 0;
-    USHORT Status = 0;
-    ULONG Hops;
-
-    if (!KtEduReadConfig(Node, PCI_STATUS_OFFSET, &Status, sizeof(Status)) ||
-        (Status & PCI_STATUS_CAPABILITIES_LIST) == 0 ||
-        !KtEduReadConfig(Node, PCI_CAPABILITIES_OFFSET, &Offset, sizeof(Offset))) {
-        return 0;
-    }
-    for (Hops = 0; Hops < 48 && (Offset & ~3) != 0; Hops++) {
-        Offset &= ~3;
-        if (!KtEduReadConfig(Node, Offset, &Header, sizeof(Header))) {
-            return 0;
-        }
-        if (Header.CapabilityID == PCI_CAPABILITY_ID_MSI) {
-            return Offset;
-        }
-        Offset = Header.Next;
-    }
-    return 0;
-}
-
 /* The started edu: one message descriptor, connected message-based; the
  * capability holds HalComposeMessageInterrupt's pair for its vector, MSI
  * Enable and one message enabled; Interrupt Disable, Bus Master and Memory
@@ -112,10 +67,10 @@ KtEduCheckMsiOn(PKTEST_CONTEXT KtContext, PDEVICE_NODE Node, PKTEDU_EXTENSION Ex
     KT_ASSERT_EQ(Table->MessageCount, 1);
     KT_ASSERT_EQ(Table->MessageInfo[0].Vector, Message->u.MessageInterrupt.Translated.Vector);
 
-    Capability = KtEduFindMsi(Node);
+    Capability = KtPciFindCapability(Node->PhysicalDeviceObject, PCI_CAPABILITY_ID_MSI);
     KT_ASSERT(Capability != 0);
-    KT_ASSERT(KtEduReadConfig(Node, Capability, &Msi, sizeof(Msi)));
-    KT_ASSERT(KtEduReadConfig(Node, PCI_COMMAND_OFFSET, &Command, sizeof(Command)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, Capability, &Msi, sizeof(Msi)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, PCI_COMMAND_OFFSET, &Command, sizeof(Command)));
     KT_ASSERT_EQ(Msi.MessageControl.MSIEnable, 1);
     KT_ASSERT_EQ(Msi.MessageControl.MultipleMessageEnable, 0);     /* 2^0 = 1 message */
     KT_ASSERT_EQ(Msi.MessageControl.CapableOf64Bits, 1);           /* as QEMU's edu has it */
@@ -182,8 +137,8 @@ KTEST(PciMsiEduStarted)
                                    IRP_MN_QUERY_INTERFACE, &Parameters.Parameters,
                                    sizeof(Parameters.Parameters.QueryInterface), NULL),
                      STATUS_SUCCESS);
-    Capability = KtEduFindMsi(Node);
-    KT_ASSERT(KtEduReadConfig(Node, Capability + 2, &ViaIrp, sizeof(ViaIrp)));
+    Capability = KtPciFindCapability(Node->PhysicalDeviceObject, PCI_CAPABILITY_ID_MSI);
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, Capability + 2, &ViaIrp, sizeof(ViaIrp)));
     KT_ASSERT_EQ(Interface.GetBusData(Interface.Context, PCI_WHICHSPACE_CONFIG, &ViaInterface,
                                       Capability + 2, sizeof(ViaInterface)), sizeof(ViaInterface));
     Interface.InterfaceDereference(Interface.Context);
@@ -281,7 +236,7 @@ KTEST(PciMsiEduStopStart)
         return;
     }
     KT_ASSERT(Ext != NULL && Ext->Started);
-    Capability = KtEduFindMsi(Node);
+    Capability = KtPciFindCapability(Node->PhysicalDeviceObject, PCI_CAPABILITY_ID_MSI);
     KT_ASSERT(Capability != 0);
 
     IopAcquirePnpTreeLock();
@@ -290,8 +245,8 @@ KTEST(PciMsiEduStopStart)
     KT_ASSERT_STATUS(Status, STATUS_SUCCESS);
     KT_ASSERT_EQ(Node->State, DeviceNodeStopped);
     KT_ASSERT(!Ext->Started);
-    KT_ASSERT(KtEduReadConfig(Node, Capability, &Msi, sizeof(Msi)));
-    KT_ASSERT(KtEduReadConfig(Node, PCI_COMMAND_OFFSET, &Command, sizeof(Command)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, Capability, &Msi, sizeof(Msi)));
+    KT_ASSERT(KtPciReadConfigAll(Node->PhysicalDeviceObject, PCI_COMMAND_OFFSET, &Command, sizeof(Command)));
     DbgPrint("EDU: stopped: MSI Enable %u, Interrupt Disable %u, Memory Space %u\n",
              Msi.MessageControl.MSIEnable, (Command & PCI_DISABLE_LEVEL_INTERRUPT) != 0,
              (Command & PCI_ENABLE_MEMORY_SPACE) != 0);
