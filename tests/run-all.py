@@ -266,6 +266,27 @@ def run_special_boot(special):
     return (not problems, name, "; ".join(problems) + f" (log {LOGS}/{config[0]}-{tag}.log)")
 
 
+def finish_peer(peer, config, tag, prefix, lines, problems):
+    """Waits for the host peer of a serial boot (tag), keeps its output in
+    the logs, prints it with the kernel's lines that start with prefix,
+    and adds to problems what went wrong on its side. Its lines."""
+    try:
+        peer_out, _ = peer.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(peer.pid, 9)
+        peer_out, _ = peer.communicate()
+        problems.append("the peer did not finish")
+    peer_lines = peer_out.decode("latin-1").splitlines()
+    with open(os.path.join(LOGS, f"{config[0]}-{tag}-host.log"), "w") as log:
+        log.write("\n".join(peer_lines) + "\n")
+    for line in [l for l in lines if l.startswith(prefix)] + peer_lines:
+        print(f"{config[0]}: {line}", flush=True)
+    if peer.returncode != 0:
+        problems.append(f"the peer failed (exit {peer.returncode}): " +
+                        "; ".join(l for l in peer_lines if "FAIL" in l or "MISMATCH" in l))
+    return peer_lines
+
+
 def run_serial_peer_boot(config):
     """The serial driver against a real client: tests/serial_peer.py listens
     on a Unix socket, QEMU's COM2 connects to it, and the kernel test
@@ -286,20 +307,7 @@ def run_serial_peer_boot(config):
         time.sleep(0.05)
     env = dict(os.environ, KESTREL_COM2="unix:" + socket_path)
     status, lines, _ = boot(config, "ktest=SerialEchoWithPeer serialpeer", "serial-peer", env=env)
-    try:
-        peer_out, _ = peer.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(peer.pid, 9)
-        peer_out, _ = peer.communicate()
-        problems.append("the peer did not finish")
-    peer_lines = peer_out.decode("latin-1").splitlines()
-    with open(os.path.join(LOGS, f"{config[0]}-serial-peer-host.log"), "w") as log:
-        log.write("\n".join(peer_lines) + "\n")
-    for line in [l for l in lines if l.startswith("SERIAL-PEER")] + peer_lines:
-        print(f"{config[0]}: {line}", flush=True)
-    if peer.returncode != 0:
-        problems.append(f"the peer failed (exit {peer.returncode}): " +
-                        "; ".join(l for l in peer_lines if "FAIL" in l or "MISMATCH" in l))
+    peer_lines = finish_peer(peer, config, "serial-peer", "SERIAL-PEER", lines, problems)
     kernel_crcs = [re.search(r"crc32 (0x[0-9a-f]+)", l) for l in lines
                    if re.match(r"^SERIAL-PEER (sent|received) 1048576 bytes", l)]
     peer_crcs = [re.search(r"crc32 (0x[0-9a-f]+)", l) for l in peer_lines
@@ -337,20 +345,7 @@ def run_serial_break_boot(config):
                KESTREL_COM2="unix:" + socket_path + ",server=on,wait=on,telnet=on")
     status, lines, _ = boot(config, "ktest=SerialBreakFromPeer serialbreak", "serial-break",
                             env=env)
-    try:
-        peer_out, _ = peer.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(peer.pid, 9)
-        peer_out, _ = peer.communicate()
-        problems.append("the peer did not finish")
-    peer_lines = peer_out.decode("latin-1").splitlines()
-    with open(os.path.join(LOGS, f"{config[0]}-serial-break-host.log"), "w") as log:
-        log.write("\n".join(peer_lines) + "\n")
-    for line in [l for l in lines if l.startswith("SERIAL-BREAK")] + peer_lines:
-        print(f"{config[0]}: {line}", flush=True)
-    if peer.returncode != 0:
-        problems.append(f"the peer failed (exit {peer.returncode}): " +
-                        "; ".join(l for l in peer_lines if "FAIL" in l))
+    peer_lines = finish_peer(peer, config, "serial-break", "SERIAL-BREAK", lines, problems)
     if not any(re.match(r"^SERIAL-BREAK two breaks from the peer", l) for l in lines):
         problems.append("the kernel did not report both breaks")
     if not any(re.match(r"^KTEST SerialBreakFromPeer PASS", l) for l in lines):
