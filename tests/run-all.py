@@ -315,6 +315,9 @@ def run_serial_peer_boot(config):
     if len(kernel_crcs) != 2 or len(peer_crcs) != 2 or \
             [m.group(1) for m in kernel_crcs] != [m.group(1) for m in peer_crcs]:
         problems.append("the kernel's and the peer's CRC-32 lines do not agree")
+    if not any(re.match(r"^SERIAL-PEER a read left pending ended with 0xc0000120 and 0 bytes", l)
+               for l in lines):
+        problems.append("no read cancelled (STATUS_CANCELLED) by closing its handle")
     if not any(re.match(r"^KTEST SerialEchoWithPeer PASS", l) for l in lines):
         problems.append("SerialEchoWithPeer did not pass")
     if status != EXIT_PASS:

@@ -15,7 +15,10 @@
  *   3. the kernel waits (WAIT_ON_MASK, SERIAL_EV_RXCHAR) for the peer's
  *      answer, which starts 300 ms after the last byte came in;
  *   4. the peer sends 1 MiB of the stream seeded KTS_PEER_SEED_IN; the
- *      kernel checks it byte for byte and prints its CRC-32.
+ *      kernel checks it byte for byte and prints its CRC-32;
+ *   5. the peer is done and silent: a read with no timeout stays pending on
+ *      an asynchronous handle until the handle closes, and then completes
+ *      with STATUS_CANCELLED and no bytes (cleanup cancels it).
  * Both sides print the CRC-32 of both streams, and the throughput each
  * way (KeQueryPerformanceCounter) and the UART interrupts per KiB moved
  * (counted by the ISR) are printed on a SERIAL-PEER line.
@@ -163,11 +166,36 @@ KTS_BODY(SerialEchoWithPeerBody)
              RxIrqs * 1024 / Total, (RxIrqs * 102400 / Total) % 100);
 }
 
+/* 5. A read the peer never answers, cancelled by closing its handle. */
+KTS_BODY(SerialCancelOnCloseWithPeerBody)
+{
+    IO_STATUS_BLOCK ReadStatus;
+
+    KT_ASSERT_STATUS(KtsSetTimeouts(Port, 0, 0, 0), STATUS_SUCCESS);    /* wait forever */
+    ReadStatus.Information = 99;
+    KT_ASSERT_STATUS(ZwReadFile(Port->Handle, Port->Event, NULL, NULL, &ReadStatus,
+                                KtsPeerBuffer, 16, NULL, NULL), STATUS_PENDING);
+    KT_ASSERT_STATUS(KtsWait(Port, 300), STATUS_TIMEOUT);
+    KT_ASSERT_STATUS(ZwClose(Port->Handle), STATUS_SUCCESS);
+    Port->Handle = NULL;
+    KT_ASSERT_STATUS(KtsWait(Port, 2000), STATUS_SUCCESS);
+    KT_ASSERT_STATUS(ReadStatus.Status, STATUS_CANCELLED);
+    KT_ASSERT_EQ(ReadStatus.Information, 0);
+    DbgPrint("SERIAL-PEER a read left pending ended with 0x%08x and %llu bytes when its handle "
+             "closed\n", (ULONG)ReadStatus.Status, (ULONGLONG)ReadStatus.Information);
+}
+
 KTEST(SerialEchoWithPeer)
 {
     KTS_PORT Port;
 
     KT_ASSERT_STATUS(KtsSetUp(&Port, TRUE), STATUS_SUCCESS);
     SerialEchoWithPeerBody(KtContext, &Port);
+    KtsTearDown(&Port);
+    if (KtContext->Failed) {
+        return;
+    }
+    KT_ASSERT_STATUS(KtsSetUp(&Port, FALSE), STATUS_SUCCESS);
+    SerialCancelOnCloseWithPeerBody(KtContext, &Port);
     KtsTearDown(&Port);
 }
