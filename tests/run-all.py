@@ -415,10 +415,8 @@ def main():
         jobs = [pool.submit(run_fuzzers)]
         jobs += [pool.submit(run_config_all, config) for config in CONFIGS]
         jobs += [pool.submit(lambda s=special: [run_special_boot(s)]) for special in SPECIAL_BOOTS]
-        jobs += [pool.submit(lambda c=config: [run_serial_peer_boot(c)])
-                 for config in (CONFIGS[0], CONFIGS[2])]
-        jobs += [pool.submit(lambda c=config: [run_serial_break_boot(c)])
-                 for config in (CONFIGS[0], CONFIGS[2])]
+        jobs += [pool.submit(lambda c=config: [run_serial_peer_boot(c)]) for config in CONFIGS]
+        jobs += [pool.submit(lambda c=config: [run_serial_break_boot(c)]) for config in CONFIGS]
         jobs += [pool.submit(lambda c=config, t=test, k=code: [run_bugcheck_test(c, t, k)])
                  for config in CONFIGS for test, code in bugcheck_tests]
         for job in jobs:
