@@ -42,6 +42,15 @@ q35|pc) ;;
 *) echo "qemu.sh: MACHINE must be q35 or pc, not '$MACHINE'" >&2; exit 2 ;;
 esac
 
+# The boot info holds BOOT_COMMAND_LINE_SIZE (boot/bootinfo.h) bytes with
+# the NUL; a longer line would lose its end (say, "harness") and the boot
+# would run into its timeout instead of failing here.
+LIMIT=$(sed -n 's/^#define BOOT_COMMAND_LINE_SIZE \([0-9]*\).*/\1/p' boot/bootinfo.h)
+if [ -n "$LIMIT" ] && [ ${#CMDLINE} -ge "$LIMIT" ]; then
+    echo "qemu.sh: the command line is ${#CMDLINE} characters; the kernel keeps $((LIMIT - 1))" >&2
+    exit 2
+fi
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kestrel-qemu.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
