@@ -108,7 +108,14 @@ IopFormatNode(IOP_TEXT *Text, PDEVICE_NODE Node)
         IopAppend(Text, "  %ws", Node->PdoName);
     }
     if (Node->Problem != 0) {
-        IopAppend(Text, "  problem %u (0x%08X)", Node->Problem, (ULONG)Node->ProblemStatus);
+        IopAppend(Text, "  problem %u %s (0x%08X)", Node->Problem, IopProblemName(Node->Problem),
+                  (ULONG)Node->ProblemStatus);
+    }
+    if ((Node->DeviceState & PNP_DEVICE_DONT_DISPLAY_IN_UI) != 0) {
+        IopAppend(Text, "  hidden (PNP_DEVICE_DONT_DISPLAY_IN_UI)");
+    }
+    if ((Node->DeviceState & PNP_DEVICE_NOT_DISABLEABLE) != 0) {
+        IopAppend(Text, "  not disableable");
     }
     if ((Node->Flags & DNF_DEBUGGER_OWNED) != 0) {
         IopAppend(Text, "  owned by the kernel debugger");

@@ -6,15 +6,24 @@
  * drivers' ID lists are gathered and the whole tree is enumerated on the
  * boot thread, so that every device found is started before the kernel
  * goes on. Later changes arrive from any IRQL <= DISPATCH_LEVEL - a bus
- * driver's IoInvalidateDeviceRelations, the last handle of a
- * surprise-removed device closing - and are queued for the PnP thread,
+ * driver's IoInvalidateDeviceRelations, a driver's IoInvalidateDeviceState
+ * or IoRequestDeviceEject, the last handle of a surprise-removed device
+ * closing - and are queued for the PnP thread,
  * which handles them one at a time at PASSIVE_LEVEL with the tree lock.
  */
 #include "io/pnpp.h"
 #include "kernel/ke/ki.h"
 
+/* What a queued request asks of the PnP thread. */
+typedef enum _IOP_PNP_REQUEST_TYPE {
+    IopPnpEnumerate,                    /* IoInvalidateDeviceRelations(BusRelations) */
+    IopPnpQueryState,                   /* IoInvalidateDeviceState */
+    IopPnpEject,                        /* IoRequestDeviceEject */
+} IOP_PNP_REQUEST_TYPE;
+
 typedef struct _IOP_PNP_REQUEST {
     LIST_ENTRY Link;
+    IOP_PNP_REQUEST_TYPE Type;
     PDEVICE_OBJECT Pdo;                 /* referenced */
 } IOP_PNP_REQUEST, *PIOP_PNP_REQUEST;
 
@@ -33,32 +42,68 @@ IopPnpKickLocked(VOID)
     KeSetEvent(&IopPnpWakeEvent, IO_NO_INCREMENT, FALSE);
 }
 
-/* IRQL <= DISPATCH_LEVEL. */
-VOID NTAPI
-IoInvalidateDeviceRelations(PDEVICE_OBJECT DeviceObject, DEVICE_RELATION_TYPE Type)
+/* IRQL <= DISPATCH_LEVEL. Queues Type for the PDO's node; Routine and
+ * Caller name the driver's call in messages. Drivers call these routines
+ * from DPCs and completion routines too: only a spin lock and nonpaged
+ * pool are used here, the work itself waits for the PnP thread. */
+static VOID
+IopQueuePnpRequest(PDEVICE_OBJECT DeviceObject, IOP_PNP_REQUEST_TYPE Type, PCSTR Routine,
+                   PVOID Caller)
 {
     PIOP_PNP_REQUEST Request;
-    KIRQL OldIrql;
+    KIRQL OldIrql, Irql = KeGetCurrentIrql();
 
-    if (DeviceObject == NULL || IopDeviceExtension(DeviceObject)->DeviceNode == NULL) {
-        DbgPrint("IoInvalidateDeviceRelations from %pS: %p is not a PDO the PnP manager knows\n",
-                 __builtin_return_address(0), DeviceObject);
-        return;
+    if (Irql > DISPATCH_LEVEL) {
+        DbgPrint("%s from %pS at IRQL %u: it may be called at DISPATCH_LEVEL at most\n", Routine,
+                 Caller, Irql);
+        KeBugCheckEx(IRQL_NOT_LESS_OR_EQUAL, (ULONG_PTR)DeviceObject, Irql, 0,
+                     (ULONG_PTR)Caller);
     }
-    if (Type != BusRelations) {
-        return;     /* removal, ejection and power relations are not kept */
+    if (DeviceObject == NULL || DeviceObject->Type != IO_TYPE_DEVICE ||
+        IopDeviceExtension(DeviceObject)->DeviceNode == NULL) {
+        DbgPrint("%s from %pS: %p is not a PDO the PnP manager knows\n", Routine, Caller,
+                 DeviceObject);
+        return;
     }
     Request = ExAllocatePoolZero(NonPagedPoolNx, sizeof(*Request), IOP_PNP_TAG);
     if (Request == NULL) {
-        DbgPrint("IoInvalidateDeviceRelations: no memory; the re-enumeration is lost\n");
+        DbgPrint("%s: no memory; the request for %p is lost\n", Routine, DeviceObject);
         return;
     }
     ObfReferenceObject(DeviceObject);
+    Request->Type = Type;
     Request->Pdo = DeviceObject;
     KeAcquireSpinLock(&IopPnpQueueLock, &OldIrql);
     InsertTailList(&IopPnpQueue, &Request->Link);
     IopPnpKickLocked();
     KeReleaseSpinLock(&IopPnpQueueLock, OldIrql);
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID NTAPI
+IoInvalidateDeviceRelations(PDEVICE_OBJECT DeviceObject, DEVICE_RELATION_TYPE Type)
+{
+    if (Type != BusRelations) {
+        return;     /* removal, ejection and power relations are not kept */
+    }
+    IopQueuePnpRequest(DeviceObject, IopPnpEnumerate, "IoInvalidateDeviceRelations",
+                       __builtin_return_address(0));
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID NTAPI
+IoInvalidateDeviceState(PDEVICE_OBJECT PhysicalDeviceObject)
+{
+    IopQueuePnpRequest(PhysicalDeviceObject, IopPnpQueryState, "IoInvalidateDeviceState",
+                       __builtin_return_address(0));
+}
+
+/* IRQL <= DISPATCH_LEVEL. */
+VOID NTAPI
+IoRequestDeviceEject(PDEVICE_OBJECT PhysicalDeviceObject)
+{
+    IopQueuePnpRequest(PhysicalDeviceObject, IopPnpEject, "IoRequestDeviceEject",
+                       __builtin_return_address(0));
 }
 
 /* IRQL <= DISPATCH_LEVEL. */
@@ -112,7 +157,13 @@ IopPnpThread(PVOID Context)
             IopAcquirePnpTreeLock();
             if (Request != NULL) {
                 Node = IopDeviceExtension(Request->Pdo)->DeviceNode;
-                if (Node != NULL && Node->State == DeviceNodeStarted) {
+                if (Node == NULL) {
+                    /* Removed and forgotten since it was queued. */
+                } else if (Request->Type == IopPnpQueryState) {
+                    IopQueryDeviceState(Node);
+                } else if (Request->Type == IopPnpEject) {
+                    IopEjectDevice(Node);
+                } else if (Node->State == DeviceNodeStarted) {
                     IopEnumerateDevice(Node);
                 }
                 ObfDereferenceObject(Request->Pdo);

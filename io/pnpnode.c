@@ -118,6 +118,7 @@ IopReinitializeDeviceNode(PDEVICE_NODE Node)
     Node->Flags &= DNF_ENUMERATED;      /* still in its bus's answer; the rest was learned */
     Node->Problem = 0;
     Node->ProblemStatus = STATUS_SUCCESS;
+    Node->DeviceState = 0;
     Node->Service = NULL;
     Node->DevicePowerState = PowerDeviceUnspecified;
     Node->SystemPowerState = PowerSystemWorking;
@@ -194,6 +195,33 @@ IopNodeStateName(PNP_DEVNODE_STATE State)
     ULONG Index = (ULONG)State - DeviceNodeUnspecified;
 
     return Index < RTL_NUMBER_OF(Names) ? Names[Index] : "DeviceNode?";
+}
+
+PCSTR
+IopProblemName(ULONG Problem)
+{
+    switch (Problem) {
+    case 0:
+        return "none";
+    case CM_PROB_FAILED_START:
+        return "CM_PROB_FAILED_START";
+    case CM_PROB_NORMAL_CONFLICT:
+        return "CM_PROB_NORMAL_CONFLICT";
+    case CM_PROB_DEVICE_NOT_THERE:
+        return "CM_PROB_DEVICE_NOT_THERE";
+    case CM_PROB_FAILED_INSTALL:
+        return "CM_PROB_FAILED_INSTALL";
+    case CM_PROB_HARDWARE_DISABLED:
+        return "CM_PROB_HARDWARE_DISABLED";
+    case CM_PROB_FAILED_ADD:
+        return "CM_PROB_FAILED_ADD";
+    case CM_PROB_FAILED_POST_START:
+        return "CM_PROB_FAILED_POST_START";
+    case CM_PROB_HELD_FOR_EJECT:
+        return "CM_PROB_HELD_FOR_EJECT";
+    default:
+        return "CM_PROB_?";
+    }
 }
 
 /* Tree lock held. */

@@ -16,6 +16,8 @@
  *   Started --QUERY_REMOVE--> QueryRemoved --REMOVE--> Removed
  *                             QueryRemoved --CANCEL_REMOVE--> Started
  *   Removed --its bus reports the PDO again--> Uninitialized (enabled again)
+ *   Started --PNP_DEVICE_FAILED or _REMOVED: SURPRISE_REMOVAL--> RemovePendingCloses
+ *           --last handle closed: REMOVE--> Removed (the bus still has it; problem kept)
  *   any --gone from its bus's relations: SURPRISE_REMOVAL--> RemovePendingCloses
  *   RemovePendingCloses --last handle closed: REMOVE--> Deleted (node freed)
  *
@@ -69,12 +71,23 @@ typedef enum _PNP_DEVNODE_STATE {
 #define CM_PROB_FAILED_INSTALL 28           /* no driver serves its IDs */
 #define CM_PROB_FAILED_ADD 31
 #define CM_PROB_DEVICE_NOT_THERE 24
+#define CM_PROB_HARDWARE_DISABLED 29        /* it reported PNP_DEVICE_DISABLED */
+#define CM_PROB_FAILED_POST_START 43        /* it reported PNP_DEVICE_FAILED once started */
+#define CM_PROB_HELD_FOR_EJECT 47           /* removed for IoRequestDeviceEject */
 
 /* DEVICE_NODE.Flags */
 #define DNF_ENUMERATED 0x00000001           /* in its bus's last BusRelations */
 #define DNF_RAW 0x00000002                  /* started without a function driver */
 #define DNF_DEBUGGER_OWNED 0x00000004       /* the kernel debugger's port */
 #define DNF_HAS_BUS_INFORMATION 0x00000008  /* its bus answered QUERY_BUS_INFORMATION */
+/* Surprise-removed because its own stack said it failed or is gone
+ * (PNP_DEVICE_FAILED, PNP_DEVICE_REMOVED): while its bus still reports it,
+ * its REMOVE_DEVICE leaves the node Removed, with its problem, instead of
+ * deleting it. */
+#define DNF_REMOVED_BY_STATE 0x00000010
+/* Handling a PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED: the restart's own
+ * answer does not start another round. */
+#define DNF_REQUIREMENTS_RESTART 0x00000020
 
 /* The locale the manager asks device text in: en-US, the language every
  * bus driver in Kestrel speaks. */
@@ -107,7 +120,8 @@ typedef struct _DEVICE_NODE {
     INTERFACE_TYPE LegacyBusType;
     ULONG BusNumber;
     WCHAR PdoName[20];                  /* \Device\NNNNNNNN, when the PnP manager named it */
-    DEVICE_CAPABILITIES Capabilities;
+    DEVICE_CAPABILITIES Capabilities;   /* queried at enumeration, again after each start */
+    PNP_DEVICE_STATE DeviceState;       /* its stack's last IRP_MN_QUERY_PNP_DEVICE_STATE answer */
     PCM_RESOURCE_LIST BootResources;    /* IRP_MN_QUERY_RESOURCES, or NULL */
     PIO_RESOURCE_REQUIREMENTS_LIST ResourceRequirements;
     PCM_RESOURCE_LIST ResourceList;     /* assigned (raw), NULL when none */
@@ -174,6 +188,8 @@ PDEVICE_NODE IopGetDeviceNode(_In_ PDEVICE_OBJECT DeviceObject);
 VOID IopSetNodeState(_In_ PDEVICE_NODE Node, _In_ PNP_DEVNODE_STATE State);
 VOID IopSetNodeProblem(_In_ PDEVICE_NODE Node, _In_ ULONG Problem, _In_ NTSTATUS Status);
 PCSTR IopNodeStateName(_In_ PNP_DEVNODE_STATE State);
+/* "CM_PROB_FAILED_POST_START" for 43, and so on ("CM_PROB_?" if unknown). */
+PCSTR IopProblemName(_In_ ULONG Problem);
 /* Next node in pre-order (parents before children); NULL after the last. */
 PDEVICE_NODE IopNextDeviceNode(_In_ PDEVICE_NODE Node);
 /* The node whose instance path is Path ("Root\*PNP0501\1"), or NULL. */
@@ -264,15 +280,33 @@ NTSTATUS IopStartDeviceNode(_In_ PDEVICE_NODE Node);
 NTSTATUS IopRequestDeviceStop(_In_ PDEVICE_NODE Node);
 /* Starts a stopped node again (resources reassigned). */
 NTSTATUS IopRequestDeviceStart(_In_ PDEVICE_NODE Node);
+/* A removal asked of Node (Windows' "disable"): refused while a node of
+ * its subtree says PNP_DEVICE_NOT_DISABLEABLE, else IopRemoveDeviceSubtree. */
+NTSTATUS IopRequestDeviceRemove(_In_ PDEVICE_NODE Node);
 /* Orderly removal of Node and its subtree: query-remove each (children
  * first), then remove; any failure cancels every query sent. */
-NTSTATUS IopRequestDeviceRemove(_In_ PDEVICE_NODE Node);
+NTSTATUS IopRemoveDeviceSubtree(_In_ PDEVICE_NODE Node);
 /* Node vanished from its bus: SURPRISE_REMOVAL to its subtree. */
 VOID IopSurpriseRemoveSubtree(_In_ PDEVICE_NODE Node);
 /* Sends REMOVE_DEVICE to surprise-removed nodes whose handles are closed. */
 VOID IopProcessPendingRemovals(VOID);
 
-/* ---- The PnP thread (io/pnpenum.c) ---- */
+/* ---- After a start, and IoInvalidateDeviceState (io/pnpdevstate.c) ---- */
+
+/* PASSIVE_LEVEL, tree lock held, Node just Started: QUERY_CAPABILITIES
+ * again, then QUERY_PNP_DEVICE_STATE and what its answer asks for. TRUE
+ * when Node is still Started as it was, so its children may be enumerated;
+ * FALSE when it was removed, or restarted (and enumerated) anew. */
+BOOLEAN IopQueryDeviceStateAfterStart(_In_ PDEVICE_NODE Node);
+/* PASSIVE_LEVEL, tree lock held: IoInvalidateDeviceState's work. */
+VOID IopQueryDeviceState(_In_ PDEVICE_NODE Node);
+
+/* ---- IoRequestDeviceEject (io/pnpeject.c) ---- */
+
+/* PASSIVE_LEVEL, tree lock held: the queued eject's work. */
+VOID IopEjectDevice(_In_ PDEVICE_NODE Node);
+
+/* ---- The PnP thread (io/pnpinit.c) ---- */
 
 /* Any IRQL <= DISPATCH_LEVEL: a device's last handle closed while it
  * waits for REMOVE_DEVICE. */

@@ -114,6 +114,11 @@ IopStartDeviceNode(PDEVICE_NODE Node)
     }
     IopSetNodeState(Node, DeviceNodeStarted);
     Node->DevicePowerState = PowerDeviceD0;
+    /* Started: what it can do now, and whether it is well, before its
+     * children are asked for (io/pnpdevstate.c). */
+    if (!IopQueryDeviceStateAfterStart(Node)) {
+        return STATUS_SUCCESS;
+    }
     return IopEnumerateDevice(Node);
 }
 
@@ -176,9 +181,34 @@ IopNodeHasStack(PDEVICE_NODE Node)
 
 #define IOP_MAX_SUBTREE 64
 
-/* PASSIVE_LEVEL, tree lock held. */
+/* PASSIVE_LEVEL, tree lock held. A device that said PNP_DEVICE_NOT_DISABLEABLE
+ * (one in the paging path, say) must not be taken away on request, and
+ * neither may anything it sits on: the WDK has the PnP manager carry the
+ * bit up to every ancestor, which is what looking through the subtree of
+ * the node asked for amounts to. Losing the device (surprise removal,
+ * failure) is not a request and is not refused. */
 NTSTATUS
 IopRequestDeviceRemove(PDEVICE_NODE Node)
+{
+    PDEVICE_NODE Walk;
+
+    for (Walk = Node; Walk != NULL; Walk = IopNextDeviceNode(Walk)) {
+        if (Walk != Node && Walk->Level <= Node->Level) {
+            break;                      /* past the subtree */
+        }
+        if ((Walk->DeviceState & PNP_DEVICE_NOT_DISABLEABLE) != 0 &&
+            Walk->State == DeviceNodeStarted) {
+            DbgPrint("PnP: removal of %wZ refused: %wZ is not disableable "
+                     "(PNP_DEVICE_NOT_DISABLEABLE)\n", &Node->InstancePath, &Walk->InstancePath);
+            return STATUS_INVALID_DEVICE_REQUEST;
+        }
+    }
+    return IopRemoveDeviceSubtree(Node);
+}
+
+/* PASSIVE_LEVEL, tree lock held. */
+NTSTATUS
+IopRemoveDeviceSubtree(PDEVICE_NODE Node)
 {
     PDEVICE_NODE Nodes[IOP_MAX_SUBTREE];
     ULONG Count, Index, Queried;
@@ -289,6 +319,14 @@ IopProcessPendingRemovals(VOID)
                 /* A PDO alone (no driver ever added) gets it too: its bus
                  * driver deletes the PDO then. */
                 IopSendRemoveDevice(Node->PhysicalDeviceObject);
+                if ((Node->Flags & (DNF_REMOVED_BY_STATE | DNF_ENUMERATED)) ==
+                    (DNF_REMOVED_BY_STATE | DNF_ENUMERATED)) {
+                    /* Failed, but still on its bus, which keeps the PDO:
+                     * the node stays to show why it does not work. */
+                    Node->Flags &= ~DNF_REMOVED_BY_STATE;
+                    IopSetNodeState(Node, DeviceNodeRemoved);
+                    continue;
+                }
                 IopDeleteDeviceNode(Node);
                 Removed = TRUE;
                 break;

@@ -15,6 +15,22 @@
 VOID NTAPI IoInvalidateDeviceRelations(_In_ PDEVICE_OBJECT DeviceObject,
                                        _In_ DEVICE_RELATION_TYPE Type);
 
+/* IRQL <= DISPATCH_LEVEL. PhysicalDeviceObject is a PDO the PnP manager
+ * knows. Something in the device's PnP state changed: the PnP manager's
+ * thread sends IRP_MN_QUERY_PNP_DEVICE_STATE to its stack (if it is
+ * started) and acts on the PNP_DEVICE_STATE bits the drivers return
+ * (ddk/pnptypes.h; what each bit does is in io/pnpdevstate.c). */
+VOID NTAPI IoInvalidateDeviceState(_In_ PDEVICE_OBJECT PhysicalDeviceObject);
+
+/* IRQL <= DISPATCH_LEVEL. PhysicalDeviceObject is a PDO the PnP manager
+ * knows. A bus driver reports that the user pressed the device's eject
+ * button: the PnP manager's thread sends IRP_MN_QUERY_REMOVE_DEVICE and
+ * IRP_MN_REMOVE_DEVICE to the device and its children (children first),
+ * then IRP_MN_EJECT to the PDO when its capabilities say EjectSupported.
+ * A vetoed query-remove (or an open handle, or PNP_DEVICE_NOT_DISABLEABLE)
+ * stops the eject, which is printed; nothing is returned to the caller. */
+VOID NTAPI IoRequestDeviceEject(_In_ PDEVICE_OBJECT PhysicalDeviceObject);
+
 /* IoGetDeviceProperty's properties (values as the WDK's). */
 typedef enum {
     DevicePropertyDeviceDescription = 0x0,

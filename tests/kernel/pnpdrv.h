@@ -12,7 +12,7 @@
 #include "io/pnpp.h"
 
 #define KTPNP_MAX_CHILDREN 4
-#define KTPNP_MAX_EVENTS 128
+#define KTPNP_MAX_EVENTS 256
 #define KTPNP_MAX_INTERRUPTS 8          /* interrupt descriptors kept per child */
 
 /* Who saw an IRP: the bus FDO, a child PDO (bus driver), or the function
@@ -56,6 +56,20 @@ typedef struct _KTPNP_CHILD {
      * its second REMOVE_DEVICE, once it is no longer reported. */
     BOOLEAN ReplacePdo;
     PDEVICE_OBJECT RetiredPdo;
+    /* tests/kernel/pnpstate.c: DeviceState is what KtPnpFunc ORs into its
+     * answer to IRP_MN_QUERY_PNP_DEVICE_STATE (it clears
+     * PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED once reported, as a driver
+     * does once the change is known); FuncSurpriseRemovalOK makes it set
+     * SurpriseRemovalOK in QUERY_CAPABILITIES on the way up. The PDO
+     * answers QUERY_RESOURCE_REQUIREMENTS with one port range of 0x10 at
+     * RequirementsPort when it is not 0 (and Messages is), says
+     * EjectSupported as set, and on IRP_MN_EJECT sets Ejected and is no
+     * longer Present. */
+    PNP_DEVICE_STATE DeviceState;
+    BOOLEAN FuncSurpriseRemovalOK;
+    USHORT RequirementsPort;
+    BOOLEAN EjectSupported;
+    BOOLEAN Ejected;
     /* Set by the function driver. */
     BOOLEAN Added;
     PDEVICE_OBJECT AddedPdo;

@@ -164,6 +164,34 @@ KtPnpMessageRequirements(KTPNP_CHILD *Child)
     return List;
 }
 
+/* PASSIVE_LEVEL. One alternative, one port range of 0x10 at exactly Port:
+ * a boot configuration elsewhere does not fit it. */
+static PIO_RESOURCE_REQUIREMENTS_LIST
+KtPnpPortRequirements(USHORT Port)
+{
+    ULONG Bytes = sizeof(IO_RESOURCE_REQUIREMENTS_LIST);
+    PIO_RESOURCE_REQUIREMENTS_LIST List = ExAllocatePoolZero(PagedPool, Bytes, 'tnPK');
+    PIO_RESOURCE_DESCRIPTOR Desc;
+
+    if (List == NULL) {
+        return NULL;
+    }
+    List->ListSize = Bytes;
+    List->InterfaceType = Isa;
+    List->AlternativeLists = 1;
+    List->List[0].Version = List->List[0].Revision = 1;
+    List->List[0].Count = 1;
+    Desc = &List->List[0].Descriptors[0];
+    Desc->Type = CmResourceTypePort;
+    Desc->ShareDisposition = CmResourceShareDeviceExclusive;
+    Desc->Flags = CM_RESOURCE_PORT_IO;
+    Desc->u.Port.Length = 0x10;
+    Desc->u.Port.Alignment = 0x10;
+    Desc->u.Port.MinimumAddress.QuadPart = Port;
+    Desc->u.Port.MaximumAddress.QuadPart = Port + 0xF;
+    return List;
+}
+
 /* PASSIVE_LEVEL. QUERY_DEVICE_TEXT and QUERY_BUS_INFORMATION for a child
  * that answers them; the IRP as it came for one that does not. */
 static NTSTATUS
@@ -261,6 +289,7 @@ KtPnpPdoPnp(PDEVICE_OBJECT DeviceObject, PKTPNP_EXTENSION Ext, PIRP Irp)
         Caps->Address = 0x100 + Ext->Child;
         Caps->Removable = Child->Removable;
         Caps->SurpriseRemovalOK = Child->SurpriseRemovalOK;
+        Caps->EjectSupported = Child->EjectSupported;
         return KtPnpComplete(Irp, STATUS_SUCCESS, 0);
     case IRP_MN_QUERY_RESOURCES:
         if (Child->PortBase != 0) {
@@ -303,7 +332,19 @@ KtPnpPdoPnp(PDEVICE_OBJECT DeviceObject, PKTPNP_EXTENSION Ext, PIRP Irp)
                                                    : STATUS_INSUFFICIENT_RESOURCES,
                                  (ULONG_PTR)List);
         }
+        if (Child->RequirementsPort != 0) {
+            PIO_RESOURCE_REQUIREMENTS_LIST List = KtPnpPortRequirements(Child->RequirementsPort);
+
+            return KtPnpComplete(Irp, List != NULL ? STATUS_SUCCESS
+                                                   : STATUS_INSUFFICIENT_RESOURCES,
+                                 (ULONG_PTR)List);
+        }
         return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+    case IRP_MN_EJECT:
+        /* The bus driver ejects the device: from now on it is not there. */
+        Child->Ejected = TRUE;
+        Child->Present = FALSE;
+        return KtPnpComplete(Irp, STATUS_SUCCESS, 0);
     case IRP_MN_START_DEVICE:
         return KtPnpComplete(Irp, Child->FailStart ? STATUS_UNSUCCESSFUL : STATUS_SUCCESS, 0);
     case IRP_MN_QUERY_STOP_DEVICE:

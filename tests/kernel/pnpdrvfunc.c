@@ -98,6 +98,7 @@ KtPnpFuncPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
     KTPNP_CHILD *Child = &KtPnp.Children[Ext->Child];
     PDEVICE_OBJECT Lower = Ext->Lower;
+    PNP_DEVICE_STATE State;
     NTSTATUS Status;
 
     switch (IrpSp->MinorFunction) {
@@ -112,6 +113,28 @@ KtPnpFuncPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
                                TRUE);
         }
         return KtPnpComplete(Irp, Status, 0);
+    case IRP_MN_QUERY_PNP_DEVICE_STATE:
+        /* The lower drivers' bits first; this driver's are ORed in on the
+         * way up, as the WDK has every driver in the stack do. */
+        IoForwardIrpSynchronously(Lower, Irp);
+        KtPnpLog(Ext, Irp);
+        if (Child->DeviceState == 0) {
+            return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+        }
+        State = Irp->IoStatus.Status == STATUS_NOT_SUPPORTED
+                    ? 0 : (PNP_DEVICE_STATE)Irp->IoStatus.Information;
+        State |= Child->DeviceState;
+        Child->DeviceState &= ~PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED;
+        return KtPnpComplete(Irp, STATUS_SUCCESS, State);
+    case IRP_MN_QUERY_CAPABILITIES:
+        /* The bus driver fills the structure; a function driver may
+         * change what it knows better on the way up. */
+        IoForwardIrpSynchronously(Lower, Irp);
+        KtPnpLog(Ext, Irp);
+        if (NT_SUCCESS(Irp->IoStatus.Status) && Child->FuncSurpriseRemovalOK) {
+            IrpSp->Parameters.DeviceCapabilities.Capabilities->SurpriseRemovalOK = TRUE;
+        }
+        return KtPnpComplete(Irp, Irp->IoStatus.Status, 0);
     case IRP_MN_QUERY_STOP_DEVICE:
     case IRP_MN_QUERY_REMOVE_DEVICE:
         KtPnpLog(Ext, Irp);
