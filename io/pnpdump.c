@@ -12,7 +12,10 @@
  * "MSI 1 message(s) -> vector 0xB1 IRQL 11". The text line holds what the
  * bus driver answered to IRP_MN_QUERY_DEVICE_TEXT, both on one line
  * ("description: Serial controller   location: PCI bus 1, device 2,
- * function 0"); a node without either has no such line.
+ * function 0"); a node without either has no such line. A node with a
+ * problem shows it with its name ("problem 43 CM_PROB_FAILED_POST_START
+ * (0xC0000001)"), and the PNP_DEVICE_STATE bits it keeps as "hidden
+ * (PNP_DEVICE_DONT_DISPLAY_IN_UI)" and "not disableable".
  *
  * Printed at boot when the command line says "devtree"; tests read the
  * same text through IopFormatDeviceTree.
