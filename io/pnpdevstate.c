@@ -1,6 +1,7 @@
 /*
- * io/pnpdevstate.c - what a started device says of itself. Once START_DEVICE
- * has succeeded the manager asks the whole stack again for its
+ * io/pnpdevstate.c - what a started device says of itself. Once the first
+ * START_DEVICE has succeeded (not a start after a stop for rebalancing,
+ * as the WDK says) the manager asks the whole stack again for its
  * capabilities (IRP_MN_QUERY_CAPABILITIES: at enumeration only the bus
  * driver answered; now the function and filter drivers see the IRP on its
  * way up and may change SurpriseRemovalOK, Removable and the rest, as on
@@ -86,8 +87,9 @@ IopSurpriseRemoveForState(PDEVICE_NODE Node, ULONG Problem, NTSTATUS Status, PCS
 }
 
 /* PASSIVE_LEVEL, tree lock held, Node Started. Stop, ask for the
- * requirements again, start with what they now allow (which asks for the
- * state once more and enumerates the children). */
+ * requirements again, start with what they now allow (a start after a stop
+ * asks for no state, so a driver that keeps the bit set cannot loop here;
+ * the start enumerates the children). */
 static VOID
 IopRestartWithNewRequirements(PDEVICE_NODE Node)
 {
@@ -113,9 +115,7 @@ IopRestartWithNewRequirements(PDEVICE_NODE Node)
         DbgPrint("PnP: %wZ failed IRP_MN_QUERY_RESOURCE_REQUIREMENTS (0x%08x); its old "
                  "requirements stay\n", &Node->InstancePath, Status);
     }
-    Node->Flags |= DNF_REQUIREMENTS_RESTART;
     Status = IopStartDeviceNode(Node);
-    Node->Flags &= ~DNF_REQUIREMENTS_RESTART;
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PnP: %wZ did not start again with its new requirements (0x%08x)\n",
                  &Node->InstancePath, Status);
@@ -129,15 +129,8 @@ IopActOnDeviceState(PDEVICE_NODE Node, PNP_DEVICE_STATE State)
 {
     NTSTATUS Status;
 
-    if ((State & PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED) != 0 &&
-        (Node->Flags & DNF_REQUIREMENTS_RESTART) != 0) {
-        /* The start that followed the last change must not start another
-         * round: a driver that keeps the bit set would stop it forever. */
-        DbgPrint("PnP: %wZ reports its requirements changed again right after the restart for "
-                 "the last change; ignored\n", &Node->InstancePath);
-        State &= ~PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED;
-    }
-    Node->DeviceState = State;
+    /* The requirements bit is an event, acted on below, not a state. */
+    Node->DeviceState = State & ~PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED;
     if ((State & PNP_DEVICE_REMOVED) != 0) {
         IopSurpriseRemoveForState(Node, CM_PROB_DEVICE_NOT_THERE, STATUS_NO_SUCH_DEVICE,
                                   "PNP_DEVICE_REMOVED");

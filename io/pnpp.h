@@ -85,9 +85,6 @@ typedef enum _PNP_DEVNODE_STATE {
  * its REMOVE_DEVICE leaves the node Removed, with its problem, instead of
  * deleting it. */
 #define DNF_REMOVED_BY_STATE 0x00000010
-/* Handling a PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED: the restart's own
- * answer does not start another round. */
-#define DNF_REQUIREMENTS_RESTART 0x00000020
 
 /* The locale the manager asks device text in: en-US, the language every
  * bus driver in Kestrel speaks. */
@@ -120,7 +117,7 @@ typedef struct _DEVICE_NODE {
     INTERFACE_TYPE LegacyBusType;
     ULONG BusNumber;
     WCHAR PdoName[20];                  /* \Device\NNNNNNNN, when the PnP manager named it */
-    DEVICE_CAPABILITIES Capabilities;   /* queried at enumeration, again after each start */
+    DEVICE_CAPABILITIES Capabilities;   /* queried at enumeration, again after its first start */
     PNP_DEVICE_STATE DeviceState;       /* its stack's last IRP_MN_QUERY_PNP_DEVICE_STATE answer */
     PCM_RESOURCE_LIST BootResources;    /* IRP_MN_QUERY_RESOURCES, or NULL */
     PIO_RESOURCE_REQUIREMENTS_LIST ResourceRequirements;

@@ -85,6 +85,7 @@ IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
 NTSTATUS
 IopStartDeviceNode(PDEVICE_NODE Node)
 {
+    BOOLEAN Restart = Node->State == DeviceNodeStopped;
     NTSTATUS Status;
 
     Node->Problem = 0;
@@ -114,9 +115,10 @@ IopStartDeviceNode(PDEVICE_NODE Node)
     }
     IopSetNodeState(Node, DeviceNodeStarted);
     Node->DevicePowerState = PowerDeviceD0;
-    /* Started: what it can do now, and whether it is well, before its
-     * children are asked for (io/pnpdevstate.c). */
-    if (!IopQueryDeviceStateAfterStart(Node)) {
+    /* First started: what it can do now, and whether it is well, before
+     * its children are asked for (io/pnpdevstate.c). The WDK sends neither
+     * query on a start after a stop for rebalancing. */
+    if (!Restart && !IopQueryDeviceStateAfterStart(Node)) {
         return STATUS_SUCCESS;
     }
     return IopEnumerateDevice(Node);
@@ -221,7 +223,11 @@ IopRemoveDeviceSubtree(PDEVICE_NODE Node)
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     for (Index = 0; Index < Count; Index++) {
-        if (IopNodeHasStack(Nodes[Index]) && IopStackOpenCount(Nodes[Index]) != 0) {
+        /* A surprise-removed node below still waits for its handles: its
+         * REMOVE_DEVICE must not come before they close. */
+        if ((IopNodeHasStack(Nodes[Index]) ||
+             Nodes[Index]->State == DeviceNodeRemovePendingCloses) &&
+            IopStackOpenCount(Nodes[Index]) != 0) {
             DbgPrint("PnP: removal of %wZ vetoed: %wZ has %d open handle(s)\n",
                      &Node->InstancePath, &Nodes[Index]->InstancePath,
                      IopStackOpenCount(Nodes[Index]));
@@ -320,10 +326,16 @@ IopProcessPendingRemovals(VOID)
                  * driver deletes the PDO then. */
                 IopSendRemoveDevice(Node->PhysicalDeviceObject);
                 if ((Node->Flags & (DNF_REMOVED_BY_STATE | DNF_ENUMERATED)) ==
-                    (DNF_REMOVED_BY_STATE | DNF_ENUMERATED)) {
+                        (DNF_REMOVED_BY_STATE | DNF_ENUMERATED) &&
+                    Node->Parent->State != DeviceNodeRemovePendingCloses) {
                     /* Failed, but still on its bus, which keeps the PDO:
-                     * the node stays to show why it does not work. */
+                     * the node stays to show why it does not work. (A bus
+                     * that is going away takes it along: it waits for
+                     * Child == NULL.) */
                     Node->Flags &= ~DNF_REMOVED_BY_STATE;
+                    InterlockedAnd((volatile LONG *)&IopDeviceExtension(
+                                       Node->PhysicalDeviceObject)->ExtensionFlags,
+                                   ~(LONG)DOE_REMOVE_PENDING);
                     IopSetNodeState(Node, DeviceNodeRemoved);
                     continue;
                 }
