@@ -151,6 +151,7 @@ IopSetDeviceInterruptResource(PDEVICE_OBJECT PhysicalDeviceObject,
     return Status;
 }
 
+/* IRQL <= DISPATCH_LEVEL; takes IopDeviceInterruptLock. */
 static BOOLEAN
 IopFindDeviceInterruptResource(PDEVICE_OBJECT PhysicalDeviceObject,
                                PIOP_INTERRUPT_RESOURCE Resource)
@@ -323,7 +324,7 @@ IopConnectMessages(PIO_CONNECT_INTERRUPT_MESSAGE_BASED_PARAMETERS Message,
     return STATUS_SUCCESS;
 }
 
-/* CONNECT_MESSAGE_BASED. A device with messages gets them; one with only a
+/* IRQL PASSIVE_LEVEL. CONNECT_MESSAGE_BASED. A device with messages gets them; one with only a
  * line gets the WDK's fallback: FallBackServiceRoutine on the line, with
  * MessageBased.ServiceContext, and Version tells the caller so
  * (CONNECT_LINE_BASED). IRQL PASSIVE_LEVEL. */

@@ -19,7 +19,7 @@
  */
 #include "io/pnpp.h"
 
-/* Copies Bytes of Data into the caller's buffer, or says how many it
+/* PASSIVE_LEVEL. Copies Bytes of Data into the caller's buffer, or says how many it
  * needs. */
 static NTSTATUS
 IopReturnProperty(const VOID *Data, ULONG Bytes, ULONG BufferLength, PVOID Buffer,
@@ -35,7 +35,7 @@ IopReturnProperty(const VOID *Data, ULONG Bytes, ULONG BufferLength, PVOID Buffe
     return STATUS_SUCCESS;
 }
 
-/* A NUL-terminated string property; not found when the node has none. */
+/* PASSIVE_LEVEL. A NUL-terminated string property; not found when the node has none. */
 static NTSTATUS
 IopReturnString(PCWSTR String, ULONG BufferLength, PVOID Buffer, PULONG ResultLength)
 {
@@ -46,7 +46,7 @@ IopReturnString(PCWSTR String, ULONG BufferLength, PVOID Buffer, PULONG ResultLe
                              BufferLength, Buffer, ResultLength);
 }
 
-/* Tree lock held. The legacy bus type and number: what the bus driver said
+/* PASSIVE_LEVEL, tree lock held. The legacy bus type and number: what the bus driver said
  * in QUERY_BUS_INFORMATION, or, from a bus that did not say, what its
  * resource lists name (the boot configuration's first, else the
  * requirements'). FALSE when neither tells. */
@@ -68,7 +68,7 @@ IopNodeLegacyBus(PDEVICE_NODE Node, INTERFACE_TYPE *Interface, PULONG Bus)
     return *Interface != InterfaceTypeUndefined;
 }
 
-/* Tree lock held. WDK, "DEVICE_REMOVAL_POLICY" and the removal-policy
+/* PASSIVE_LEVEL, tree lock held. WDK, "DEVICE_REMOVAL_POLICY" and the removal-policy
  * defaults: a device its bus does not call Removable is not expected to
  * leave; a removable one is expected to leave by surprise when its
  * capabilities say that is safe (SurpriseRemovalOK), else in an orderly

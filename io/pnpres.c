@@ -45,6 +45,8 @@
         }                                                                                        \
     } while (0)
 
+/* Any IRQL. Two descriptors conflict when they overlap and either side
+ * is exclusive; message interrupts never do (each gets its own vectors). */
 static BOOLEAN
 IopDescriptorsConflict(const CM_PARTIAL_RESOURCE_DESCRIPTOR *A, INTERFACE_TYPE AInterface,
                        const CM_PARTIAL_RESOURCE_DESCRIPTOR *B, INTERFACE_TYPE BInterface)
@@ -73,6 +75,7 @@ IopDescriptorsConflict(const CM_PARTIAL_RESOURCE_DESCRIPTOR *A, INTERFACE_TYPE A
     }
 }
 
+/* Any IRQL. One descriptor for a conflict message. */
 static VOID
 IopPrintDescriptor(const CM_PARTIAL_RESOURCE_DESCRIPTOR *Desc)
 {
@@ -85,7 +88,8 @@ IopPrintDescriptor(const CM_PARTIAL_RESOURCE_DESCRIPTOR *Desc)
     }
 }
 
-/* Tree lock held. The first node whose assigned list conflicts with Raw. */
+/* PASSIVE_LEVEL, tree lock held. The first node whose assigned list
+ * conflicts with Raw. */
 static BOOLEAN
 IopFindConflict(PDEVICE_NODE Node, PCM_RESOURCE_LIST Raw)
 {
@@ -151,7 +155,7 @@ IopTryAlternative(PDEVICE_NODE Node, const IO_RESOURCE_LIST *Alternative,
     return NT_SUCCESS(Status) ? IopTryResources(Node, Raw) : Status;
 }
 
-/* The alternative lists of Requirements that lie inside its ListSize (a
+/* Any IRQL. The alternative lists of Requirements that lie inside its ListSize (a
  * bus driver's mistake is reported, and the lists after it ignored). */
 static ULONG
 IopCountAlternatives(PDEVICE_NODE Node, const IO_RESOURCE_REQUIREMENTS_LIST *Requirements)

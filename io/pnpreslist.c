@@ -31,7 +31,7 @@
 /* The most messages one descriptor gets: a block stays inside one level. */
 #define IOP_MAX_DESCRIPTOR_MESSAGES 16
 
-/* Both lists here are one CM_FULL_RESOURCE_DESCRIPTOR (Kestrel's buses
+/* PASSIVE_LEVEL. Both lists here are one CM_FULL_RESOURCE_DESCRIPTOR (Kestrel's buses
  * report one), of Count descriptors. */
 static PCM_RESOURCE_LIST
 IopAllocateResourceList(INTERFACE_TYPE Interface, ULONG Bus, ULONG Count)
@@ -52,6 +52,7 @@ IopAllocateResourceList(INTERFACE_TYPE Interface, ULONG Bus, ULONG Count)
     return List;
 }
 
+/* Any IRQL. */
 ULONG
 IopResourceListBytes(const CM_RESOURCE_LIST *List)
 {
@@ -91,6 +92,7 @@ IopCopyBootResources(PDEVICE_NODE Node, PCM_RESOURCE_LIST *Raw)
     return STATUS_SUCCESS;
 }
 
+/* Any IRQL. */
 BOOLEAN
 IopAlternativeHasMessages(const IO_RESOURCE_LIST *Alternative)
 {
@@ -110,7 +112,7 @@ IopAlternativeHasMessages(const IO_RESOURCE_LIST *Alternative)
  * most this many are looked at. */
 #define IOP_MAX_BOOT_DESCRIPTORS 64
 
-/* The boot configuration's value for In: a descriptor of In's type inside
+/* Any IRQL. The boot configuration's value for In: a descriptor of In's type inside
  * In's range that no earlier descriptor took (marked in *Taken), or NULL. */
 static const CM_PARTIAL_RESOURCE_DESCRIPTOR *
 IopFindBootValue(const CM_RESOURCE_LIST *Boot, const IO_RESOURCE_DESCRIPTOR *In, ULONG64 *Taken)
@@ -170,7 +172,7 @@ IopFindBootValue(const CM_RESOURCE_LIST *Boot, const IO_RESOURCE_DESCRIPTOR *In,
     return NULL;
 }
 
-/* One message requirement as its raw descriptor. FALSE (with a message)
+/* Any IRQL. One message requirement as its raw descriptor. FALSE (with a message)
  * for a range that counts no messages. */
 static BOOLEAN
 IopFillRawMessages(PDEVICE_NODE Node, const IO_RESOURCE_DESCRIPTOR *In,
@@ -290,7 +292,7 @@ IopMessageBlockSize(ULONG Count)
     return Block;
 }
 
-/* Gives back the message vectors of Translated's descriptors before Stop
+/* PASSIVE_LEVEL. Gives back the message vectors of Translated's descriptors before Stop
  * (all when Stop is NULL); Raw is the list it was translated from. */
 static VOID
 IopReleaseMessageVectorsBefore(const CM_RESOURCE_LIST *Raw, PCM_RESOURCE_LIST Translated,

@@ -20,7 +20,7 @@ static DRIVER_INITIALIZE IopRootDriverEntry;
 static DRIVER_DISPATCH IopRootDispatchPnp;
 static DRIVER_DISPATCH IopRootDispatchPower;
 
-/* Narrow ASCII into a WCHAR buffer (Count characters with the NUL). */
+/* Any IRQL. Narrow ASCII into a WCHAR buffer (Count characters with the NUL). */
 VOID
 IopWiden(PWCHAR Out, ULONG Count, PCSTR In)
 {
@@ -135,6 +135,7 @@ IopRootCreateDevice(PCWSTR DeviceId, PCWSTR InstanceId, PDEVICE_OBJECT *Pdo)
     return Status;
 }
 
+/* PASSIVE_LEVEL. The PDO is reported gone; the PnP manager removes it. */
 VOID
 IopRootDeleteDevice(PDEVICE_OBJECT Pdo)
 {

@@ -12,7 +12,8 @@
  */
 #include "io/pnproot.h"
 
-/* A pool copy of a string or multi-sz of Bytes bytes, for QUERY_ID. */
+/* PASSIVE_LEVEL. A pool copy of a string or multi-sz of Bytes bytes, for
+ * QUERY_ID. */
 ULONG_PTR
 IopRootCopyId(PCWSTR Id, ULONG Bytes)
 {
@@ -24,7 +25,8 @@ IopRootCopyId(PCWSTR Id, ULONG Bytes)
     return (ULONG_PTR)Copy;
 }
 
-/* A pool copy of an ASCII text, widened, for QUERY_DEVICE_TEXT. */
+/* PASSIVE_LEVEL. A pool copy of an ASCII text, widened, for
+ * QUERY_DEVICE_TEXT. */
 ULONG_PTR
 IopRootCopyText(PCSTR Text)
 {

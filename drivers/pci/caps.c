@@ -33,6 +33,7 @@
 
 #define PCI_CAPABILITY_SLOTS ((PCI_CONFIG_SPACE_LENGTH - PCI_COMMON_HDR_LENGTH) / 4)
 
+/* PASSIVE_LEVEL (the scan), as every routine here. */
 static NTSTATUS
 PciReadAt(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
           PVOID Buffer, ULONG Length)
@@ -41,6 +42,8 @@ PciReadAt(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG O
                         Offset, Buffer, Length);
 }
 
+/* PASSIVE_LEVEL. 6.8.1: the messages the function asks for, and how it
+ * can address and mask them. */
 static VOID
 PciReadMsi(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset)
 {
@@ -64,7 +67,7 @@ PciReadMsi(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset
     Function->Msi.PerVectorMasking = Capability.MessageControl.PerVectorMaskCapable;
 }
 
-/* The BAR register BIR names must be an implemented memory BAR. */
+/* Any IRQL. The BAR register BIR names must be an implemented memory BAR. */
 static BOOLEAN
 PciMsixBirIsMemory(const PCI_FUNCTION *Function, ULONG Bir)
 {
@@ -80,6 +83,7 @@ PciMsixBirIsMemory(const PCI_FUNCTION *Function, ULONG Bir)
     return FALSE;
 }
 
+/* PASSIVE_LEVEL. 6.8.2: the table's size and where its table and PBA are. */
 static VOID
 PciReadMsix(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset)
 {
@@ -113,7 +117,7 @@ PciReadMsix(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offse
     Function->MsiX.PbaOffset = Capability.PBAOffset & PCI_MSIX_OFFSET_MASK;
 }
 
-/* A Root Port or Downstream Port with a slot below it: the slot's number,
+/* PASSIVE_LEVEL. A Root Port or Downstream Port with a slot below it: the slot's number,
  * which names where the functions on its secondary bus are plugged in. */
 static VOID
 PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset)
@@ -140,7 +144,8 @@ PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHA
     }
 }
 
-/* The SSVID capability: ID, next, reserved (2 bytes), SSVID, SSID. */
+/* PASSIVE_LEVEL. The SSVID capability: ID, next, reserved (2 bytes),
+ * SSVID, SSID. */
 static VOID
 PciReadBridgeSubsystem(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset)
 {

@@ -1,6 +1,7 @@
 /*
  * drivers/pci/driver.c - the PCI bus driver: DriverEntry, Unload, and the
- * two dispatch routines that send each IRP to the FDO's or the PDO's code.
+ * IRP_MJ_PNP dispatch routine that sends each IRP to the FDO's or the
+ * PDO's code.
  *
  * A WDM bus driver (WDK, "Writing a bus driver") for PCI Local Bus 3.0 and
  * PCI Express 4.0 functions, serving the PCI root bus IDs *PNP0A03 and
@@ -9,13 +10,14 @@
  * picture). Where things are:
  *
  *   driver.c    DriverEntry, Unload, IRP_MJ_PNP by device kind
- *   power.c     IRP_MJ_POWER
+ *   power.c     IRP_MJ_POWER, for the FDO and the PDOs
  *   pnp.c       AddDevice (a root bus or a bridge) and the FDO's IRP_MJ_PNP
  *   fdo.c       scanning the FDO's bus and keeping one PDO per function
  *   pdo.c       the PDO's IRP_MJ_PNP: start, stop, remove, decode
  *   msi.c       MSI and MSI-X programmed at the PDO's start, off at stop
  *   pdoquery.c  the PDO's answers: IDs, capabilities, bus information
  *   config.c    IRP_MN_READ_CONFIG/WRITE_CONFIG, BUS_INTERFACE_STANDARD
+ *   guid.c      the storage of the interface GUIDs the driver hands out
  *   enum.c bar.c caps.c ids.c resource.c list.c halaccess.c: the
  *               enumeration core (pci.h), also run on the host by tests
  */

@@ -19,7 +19,8 @@
  */
 #include "pcibus.h"
 
-/* The child that stands for Function, or NULL. */
+/* PASSIVE_LEVEL, PnP IRPs serialized. The child that stands for Function,
+ * or NULL. */
 static PPCI_PDO_EXTENSION
 PciFindChild(PPCI_FDO_EXTENSION Fdo, const PCI_FUNCTION *Function)
 {

@@ -5,6 +5,7 @@
  */
 #include "pci.h"
 
+/* IRQL <= DISPATCH_LEVEL, as HalGetBusDataByOffset. */
 static NTSTATUS
 PciHalRead(PVOID Context, UCHAR Bus, UCHAR Device, UCHAR Function, ULONG Offset, PVOID Buffer,
            ULONG Length)
@@ -15,13 +16,16 @@ PciHalRead(PVOID Context, UCHAR Bus, UCHAR Device, UCHAR Function, ULONG Offset,
     Slot.u.AsULONG = 0;
     Slot.u.bits.DeviceNumber = Device;
     Slot.u.bits.FunctionNumber = Function;
-    /* 2 from an empty slot's offset 0 still filled Length bytes of ones. */
+    /* For an absent function the HAL returns 2 (at offset 0) and has still
+     * filled Buffer with ones, what hardware reads: any non-zero count is
+     * a completed read. */
     return HalGetBusDataByOffset(PCIConfiguration, Bus, Slot.u.AsULONG, Buffer, Offset,
                                  Length) != 0
                ? STATUS_SUCCESS
                : STATUS_UNSUCCESSFUL;
 }
 
+/* IRQL <= DISPATCH_LEVEL, as HalSetBusDataByOffset. */
 static NTSTATUS
 PciHalWrite(PVOID Context, UCHAR Bus, UCHAR Device, UCHAR Function, ULONG Offset,
             const VOID *Buffer, ULONG Length)

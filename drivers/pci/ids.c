@@ -40,6 +40,7 @@ typedef struct _PCI_ID_WRITER {
     ULONG Length;
 } PCI_ID_WRITER;
 
+/* Any IRQL, as every routine here: pure formatting. */
 static VOID
 PciPutChar(PCI_ID_WRITER *Writer, WCHAR Char)
 {
@@ -48,6 +49,7 @@ PciPutChar(PCI_ID_WRITER *Writer, WCHAR Char)
     }
 }
 
+/* Any IRQL. */
 static VOID
 PciPutText(PCI_ID_WRITER *Writer, PCSTR Text)
 {
@@ -56,6 +58,7 @@ PciPutText(PCI_ID_WRITER *Writer, PCSTR Text)
     }
 }
 
+/* Any IRQL. Value as exactly Digits upper-case hex digits. */
 static VOID
 PciPutHex(PCI_ID_WRITER *Writer, ULONG Value, ULONG Digits)
 {
@@ -66,7 +69,7 @@ PciPutHex(PCI_ID_WRITER *Writer, ULONG Value, ULONG Digits)
     }
 }
 
-/* Ends one string of a multi-string: its NUL, and a second NUL that the
+/* Any IRQL. Ends one string of a multi-string: its NUL, and a second NUL that the
  * next string overwrites (so the list is always terminated). */
 static VOID
 PciEndString(PCI_ID_WRITER *Writer)
@@ -86,7 +89,7 @@ enum {
     PciIdVendor = 1 << 5,
 };
 
-/* One ID string made of the parts Parts asks for, in Windows' order. */
+/* Any IRQL. One ID string made of the parts Parts asks for, in Windows' order. */
 static VOID
 PciPutId(PCI_ID_WRITER *Writer, const PCI_FUNCTION *Function, ULONG Parts)
 {
@@ -121,6 +124,7 @@ PciPutId(PCI_ID_WRITER *Writer, const PCI_FUNCTION *Function, ULONG Parts)
     }
 }
 
+/* Any IRQL. */
 static VOID
 PciPutDecimal(PCI_ID_WRITER *Writer, ULONG Value)
 {

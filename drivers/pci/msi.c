@@ -65,6 +65,7 @@ typedef struct _PCI_MESSAGE_GRANT {
 
 #define PCI_MAX_MESSAGE_GRANTS PCI_MAX_MSIX_MESSAGES
 
+/* PASSIVE_LEVEL, as every routine here. */
 static NTSTATUS
 PciMsiRead(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
            PVOID Buffer, ULONG Length)
@@ -73,6 +74,7 @@ PciMsiRead(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG 
                         Offset, Buffer, Length);
 }
 
+/* PASSIVE_LEVEL. */
 static NTSTATUS
 PciMsiWrite(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
             const VOID *Buffer, ULONG Length)

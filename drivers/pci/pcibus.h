@@ -84,8 +84,10 @@ typedef struct _PCI_PDO_EXTENSION {
 
 /* driver.c */
 DRIVER_DISPATCH PciDispatchPnp;
-DRIVER_DISPATCH PciDispatchPower;
 DRIVER_UNLOAD PciUnload;
+
+/* power.c */
+DRIVER_DISPATCH PciDispatchPower;
 
 /* pnp.c: AddDevice (a root bus or a bridge) and the FDO's IRP_MJ_PNP. */
 DRIVER_ADD_DEVICE PciAddDevice;

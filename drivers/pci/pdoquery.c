@@ -6,7 +6,7 @@
  */
 #include "pcibus.h"
 
-/* A pool copy of Bytes bytes of a string or multi-sz, which the PnP
+/* PASSIVE_LEVEL. A pool copy of Bytes bytes of a string or multi-sz, which the PnP
  * manager frees with ExFreePool. */
 static PWSTR
 PciCopyId(PCWSTR Id, SIZE_T Bytes)
@@ -19,6 +19,7 @@ PciCopyId(PCWSTR Id, SIZE_T Bytes)
     return Copy;
 }
 
+/* Any IRQL. The bytes of String with its terminator. */
 static SIZE_T
 PciStringBytes(PCWSTR String)
 {
@@ -30,7 +31,7 @@ PciStringBytes(PCWSTR String)
     return (Length + 1) * sizeof(WCHAR);
 }
 
-/* Both terminators included. */
+/* Any IRQL. The bytes of MultiSz, both terminators included. */
 static SIZE_T
 PciMultiSzBytes(PCWSTR MultiSz)
 {

@@ -40,13 +40,14 @@
  * 6.2.4, footnote for x86 systems). */
 #define PCI_INTERRUPT_LINE_UNKNOWN 0xFF
 
+/* Any IRQL, as every routine here but the two builders. */
 static BOOLEAN
 PciHasLineInterrupt(const PCI_FUNCTION *Function)
 {
     return Function->InterruptPin != 0 && Function->InterruptLine != PCI_INTERRUPT_LINE_UNKNOWN;
 }
 
-/* The message descriptors the function asks for: one per MSI-X entry
+/* Any IRQL. The message descriptors the function asks for: one per MSI-X entry
  * offered, one for the whole MSI block, 0 without messages. */
 static ULONG
 PciMessageDescriptorCount(const PCI_FUNCTION *Function)
@@ -58,6 +59,7 @@ PciMessageDescriptorCount(const PCI_FUNCTION *Function)
     return Function->Msi.Present ? 1 : 0;
 }
 
+/* Any IRQL. The highest address a BAR of this kind can decode. */
 static ULONGLONG
 PciBarDecodeLimit(const PCI_BAR *Bar)
 {
@@ -73,6 +75,7 @@ PciBarDecodeLimit(const PCI_BAR *Bar)
     }
 }
 
+/* Any IRQL. */
 static VOID
 PciFillRequirement(PIO_RESOURCE_DESCRIPTOR Descriptor, const PCI_BAR *Bar)
 {
@@ -107,7 +110,7 @@ PciFillRequirement(PIO_RESOURCE_DESCRIPTOR Descriptor, const PCI_BAR *Bar)
     Descriptor->u.Generic.MaximumAddress.QuadPart = (LONGLONG)Maximum;
 }
 
-/* Starts an alternative list with the BAR descriptors (the expansion ROM
+/* Any IRQL. Starts an alternative list with the BAR descriptors (the expansion ROM
  * is its driver's business, not a resource); returns the first descriptor
  * after them. */
 static PIO_RESOURCE_DESCRIPTOR
@@ -126,7 +129,7 @@ PciStartAlternative(PIO_RESOURCE_LIST Alternative, const PCI_FUNCTION *Function)
     return Descriptor;
 }
 
-/* A message descriptor for Count messages starting Skip values below the
+/* Any IRQL. A message descriptor for Count messages starting Skip values below the
  * token (MinimumVector = TOKEN - Skip - (Count - 1)). */
 static VOID
 PciFillMessageRequirement(PIO_RESOURCE_DESCRIPTOR Descriptor, ULONG Skip, ULONG Count)

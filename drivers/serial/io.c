@@ -3,12 +3,13 @@
  *
  * The routines here run at DISPATCH_LEVEL, called from the ISR's DPC, from
  * a timeout timer's DPC, or from a dispatch routine that has just queued
- * an IRP; the read and write services under ServiceLock. They work on the IRP at the head of a
- * queue: a read is taken out of its queue (so no cancel can complete it
- * mid-copy), filled from the receive ring and, when it is not finished,
- * put back at the head, where it is cancelable again; IoCsqInsertIrpEx
- * completes it right there if a cancel arrived while it was out. A write
- * stays queued while the ISR sends it (queue.c says why that is safe).
+ * an IRP; the read and write services hold ServiceLock. They work on the
+ * IRP at the head of a queue: a read is taken out of its queue (so no
+ * cancel can complete it mid-copy), filled from the receive ring and, when
+ * it is not finished, put back at the head, where it is cancelable again;
+ * IoCsqInsertIrpEx completes it right there if a cancel arrived while it
+ * was out. A write stays queued while the ISR sends it (queue.c says why
+ * that is safe).
  *
  * Reads complete when their buffer is full, when SERIAL_TIMEOUTS say so
  * (timeout.c computes the rules; the total and interval timers only wake
@@ -17,15 +18,15 @@
  */
 #include "serial.h"
 
-/* Milliseconds to interrupt-time units (100 ns), saturated. */
+/* Any IRQL. Milliseconds to interrupt-time units (100 ns), saturated. */
 static ULONGLONG
 SerialMsTo100ns(ULONGLONG Milliseconds)
 {
     return Milliseconds > (~0ULL) / 20000 ? (~0ULL) / 2 : Milliseconds * 10000;
 }
 
-/* DIRQL, holding the interrupt spin lock, or at any IRQL before the
- * interrupt is connected. */
+/* IRQL <= DISPATCH_LEVEL. Routine runs at DIRQL under the interrupt spin
+ * lock, or at the caller's IRQL when no interrupt is connected. */
 BOOLEAN
 SerialSynchronize(PSERIAL_DEVICE_EXTENSION Extension, PKSYNCHRONIZE_ROUTINE Routine,
                   PVOID Context)

@@ -35,7 +35,7 @@ static KSYNCHRONIZE_ROUTINE SerialSetMcrSync;
 static KSYNCHRONIZE_ROUTINE SerialReadMsrSync;
 static KSYNCHRONIZE_ROUTINE SerialClearRxFifoSync;
 
-/* DIRQL, holding the interrupt spin lock (all five). */
+/* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
 SerialSetDivisorSync(PVOID Context)
 {
@@ -45,6 +45,7 @@ SerialSetDivisorSync(PVOID Context)
     return TRUE;
 }
 
+/* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
 SerialSetLcrSync(PVOID Context)
 {
@@ -55,6 +56,7 @@ SerialSetLcrSync(PVOID Context)
     return TRUE;
 }
 
+/* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
 SerialSetMcrSync(PVOID Context)
 {
@@ -65,6 +67,7 @@ SerialSetMcrSync(PVOID Context)
     return TRUE;
 }
 
+/* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
 SerialReadMsrSync(PVOID Context)
 {
@@ -76,6 +79,7 @@ SerialReadMsrSync(PVOID Context)
     return TRUE;
 }
 
+/* DIRQL, holding the interrupt spin lock. */
 static BOOLEAN
 SerialClearRxFifoSync(PVOID Context)
 {

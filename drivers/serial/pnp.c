@@ -16,8 +16,8 @@
  *
  * Pending reads, writes and waits complete with STATUS_CANCELLED at stop,
  * surprise removal and removal; new I/O then gets STATUS_NO_SUCH_DEVICE
- * (no hardware) or STATUS_DELETE_PENDING (removal begun), as in Windows'
- * serial driver (dispatch.c, SerialCheckState).
+ * (no hardware) or STATUS_DELETE_PENDING (removal begun), as from Windows'
+ * serial driver (SerialCheckState in dispatch.c).
  */
 #include "serial.h"
 
@@ -159,7 +159,7 @@ SerialCreateNamedDevice(PDRIVER_OBJECT DriverObject, ULONG Wanted, PDEVICE_OBJEC
     return Status;
 }
 
-/* PASSIVE_LEVEL. */
+/* PASSIVE_LEVEL, from the PnP manager, once per port its bus reports. */
 NTSTATUS
 SerialAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT PhysicalDeviceObject)
 {
@@ -246,7 +246,7 @@ SerialRemoveDevice(PSERIAL_DEVICE_EXTENSION Extension)
     IoDeleteDevice(Extension->DeviceObject);
 }
 
-/* PASSIVE_LEVEL. */
+/* PASSIVE_LEVEL; takes the remove lock for as long as the IRP is ours. */
 NTSTATUS
 SerialPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {

@@ -3,7 +3,7 @@
  * UART, waiting for a read.
  *
  * One producer (the ISR) and one consumer (the DPC side, under the
- * driver's read lock) share it without a lock: each owns one counter.
+ * driver's ServiceLock) share it without a lock: each owns one counter.
  * Head counts bytes ever put, Tail bytes ever taken; both run freely and
  * wrap, so Head - Tail is the fill level even across the wrap, and Size
  * must be a power of two. The producer publishes a byte by storing Head

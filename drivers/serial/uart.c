@@ -153,7 +153,8 @@ SerialUartSetMcr(PSERIAL_UART Uart, UCHAR Clear, UCHAR Set)
     (VOID)SerialUartSampleModem(Uart);
 }
 
-/* Before the interrupt is connected (start, power-up). */
+/* DIRQL, holding the interrupt spin lock (start, power-up), or before the
+ * interrupt is connected (the host tests). */
 VOID
 SerialUartInitialize(PSERIAL_UART Uart, USHORT Divisor, UCHAR Lcr)
 {
@@ -187,7 +188,8 @@ SerialUartInitialize(PSERIAL_UART Uart, USHORT Divisor, UCHAR Lcr)
     SerialWriteRegister(Uart, SERIAL_IER, Uart->Ier);
 }
 
-/* DIRQL or PASSIVE_LEVEL after the interrupt is gone. */
+/* DIRQL, holding the interrupt spin lock, or PASSIVE_LEVEL while no
+ * interrupt is connected (the start's probe). */
 VOID
 SerialUartQuiesce(PSERIAL_UART Uart)
 {
@@ -196,7 +198,6 @@ SerialUartQuiesce(PSERIAL_UART Uart)
     Uart->Mcr = (UCHAR)(Uart->Mcr & ~SERIAL_MCR_OUT2);
     SerialWriteRegister(Uart, SERIAL_MCR, Uart->Mcr);
 }
-
 
 /* DIRQL (KeSynchronizeExecution). */
 VOID

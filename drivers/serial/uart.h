@@ -93,6 +93,7 @@ SerialReadRegister(PSERIAL_UART Uart, ULONG Offset)
     return READ_PORT_UCHAR(Uart->Base + Offset);
 }
 
+/* Any IRQL: a plain register access. */
 FORCEINLINE VOID
 SerialWriteRegister(PSERIAL_UART Uart, ULONG Offset, UCHAR Value)
 {

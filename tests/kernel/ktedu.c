@@ -331,6 +331,7 @@ KtEduRegister(VOID)
     IopWaitForPnpIdle();
 }
 
+/* Any IRQL. */
 PKTEDU_EXTENSION
 KtEduDevice(VOID)
 {

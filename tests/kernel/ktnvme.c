@@ -70,6 +70,7 @@ KtNvmeAddDevice(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT PhysicalDeviceObject
     return STATUS_SUCCESS;
 }
 
+/* IRQL <= DISPATCH_LEVEL. */
 static NTSTATUS
 KtNvmeComplete(PIRP Irp, NTSTATUS Status)
 {
@@ -158,6 +159,7 @@ KtNvmeRegister(VOID)
     IopWaitForPnpIdle();
 }
 
+/* Any IRQL. */
 PKTNVME_EXTENSION
 KtNvmeDevice(VOID)
 {

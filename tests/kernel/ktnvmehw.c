@@ -16,18 +16,21 @@
 
 #define KTNVME_ADMIN_SQ_ID 0
 
+/* Any IRQL: plain register accesses to the mapped BAR0. */
 static ULONG
 KtNvmeRead32(PKTNVME_EXTENSION Ext, ULONG Offset)
 {
     return READ_REGISTER_ULONG((volatile ULONG *)(Ext->Registers + Offset));
 }
 
+/* Any IRQL. */
 static VOID
 KtNvmeWrite32(PKTNVME_EXTENSION Ext, ULONG Offset, ULONG Value)
 {
     WRITE_REGISTER_ULONG((volatile ULONG *)(Ext->Registers + Offset), Value);
 }
 
+/* Any IRQL. */
 static VOID
 KtNvmeWrite64(PKTNVME_EXTENSION Ext, ULONG Offset, ULONGLONG Value)
 {

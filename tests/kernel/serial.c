@@ -230,7 +230,7 @@ KTS_TEST(SerialWriteReportsBytes, TRUE)
     KT_ASSERT_STATUS(IoStatus.Status, STATUS_SUCCESS);
     KT_ASSERT_EQ(IoStatus.Information, 3000);
     /* 3000 bytes through a 16-byte FIFO: THR-empty interrupts did it (an
-     * ISR call refills the FIFO at most 32 times, uart.c). */
+     * ISR call refills the FIFO at most 32 times, uartisr.c). */
     KT_ASSERT(KtsInterruptCount(Port) - Before >= 3000 / (16 * 32));
     KT_ASSERT_STATUS(ZwWriteFile(Port->Handle, NULL, NULL, NULL, &IoStatus, KtsBuffer, 1, NULL,
                                  NULL), STATUS_SUCCESS);

@@ -49,6 +49,7 @@ static IO_STATUS_BLOCK KtsPnpIo[2];
 static UCHAR KtsPnpEcho[16];
 static KTS_LEAK_SNAPSHOT KtsBefore, KtsAfter;
 
+/* PASSIVE_LEVEL. */
 static VOID
 KtsTakeSnapshot(PKTS_LEAK_SNAPSHOT Snapshot)
 {

@@ -55,6 +55,7 @@ KtsBusPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return STATUS_SUCCESS;
 }
 
+/* PASSIVE_LEVEL. */
 static NTSTATUS
 KtsBusDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
@@ -64,6 +65,7 @@ KtsBusDriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     return STATUS_SUCCESS;
 }
 
+/* IRQL <= DISPATCH_LEVEL: the IRP came back; KtsSendPnp takes it. */
 static NTSTATUS
 KtsSignal(PDEVICE_OBJECT DeviceObject, PIRP Irp, PVOID Context)
 {
@@ -148,6 +150,7 @@ KtsBuildResources(PCM_RESOURCE_LIST Raw, PCM_RESOURCE_LIST Translated, BOOLEAN W
     }
 }
 
+/* PASSIVE_LEVEL, tree lock held. */
 static PDEVICE_NODE
 KtsCom2Node(VOID)
 {
