@@ -19,8 +19,7 @@ PciReadUlong(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULON
 {
     ULONG Value = 0xFFFFFFFF;
 
-    (VOID)Access->Read(Access->Context, Function->Bus, Function->Device, Function->Function,
-                       Offset, &Value, sizeof(Value));
+    (VOID)PciReadFunctionConfig(Access, Function, Offset, &Value, sizeof(Value));
     return Value;
 }
 
@@ -28,8 +27,7 @@ static VOID
 PciWriteUlong(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
               ULONG Value)
 {
-    (VOID)Access->Write(Access->Context, Function->Bus, Function->Device, Function->Function,
-                        Offset, &Value, sizeof(Value));
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset, &Value, sizeof(Value));
 }
 
 /* Writes Probe to the register at Offset and returns what reads back, with
@@ -171,12 +169,11 @@ PciSizeBars(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
         break;
     }
 
-    (VOID)Access->Read(Access->Context, Function->Bus, Function->Device, Function->Function,
-                       PCI_COMMAND_OFFSET, &Command, sizeof(Command));
+    (VOID)PciReadFunctionConfig(Access, Function, PCI_COMMAND_OFFSET, &Command, sizeof(Command));
     Disabled = Command & ~(PCI_ENABLE_IO_SPACE | PCI_ENABLE_MEMORY_SPACE);
     if (Disabled != Command) {
-        (VOID)Access->Write(Access->Context, Function->Bus, Function->Device,
-                            Function->Function, PCI_COMMAND_OFFSET, &Disabled, sizeof(Disabled));
+        (VOID)PciWriteFunctionConfig(Access, Function, PCI_COMMAND_OFFSET, &Disabled,
+                                     sizeof(Disabled));
     }
 
     Function->BarCount = 0;
@@ -188,8 +185,8 @@ PciSizeBars(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
     }
 
     if (Disabled != Command) {
-        (VOID)Access->Write(Access->Context, Function->Bus, Function->Device,
-                            Function->Function, PCI_COMMAND_OFFSET, &Command, sizeof(Command));
+        (VOID)PciWriteFunctionConfig(Access, Function, PCI_COMMAND_OFFSET, &Command,
+                                     sizeof(Command));
     }
     Function->Command = Command;
 }

@@ -33,14 +33,7 @@
 
 #define PCI_CAPABILITY_SLOTS ((PCI_CONFIG_SPACE_LENGTH - PCI_COMMON_HDR_LENGTH) / 4)
 
-/* PASSIVE_LEVEL (the scan), as every routine here. */
-static NTSTATUS
-PciReadAt(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
-          PVOID Buffer, ULONG Length)
-{
-    return Access->Read(Access->Context, Function->Bus, Function->Device, Function->Function,
-                        Offset, Buffer, Length);
-}
+/* Every routine here runs at PASSIVE_LEVEL (the scan). */
 
 /* PASSIVE_LEVEL. 6.8.1: the messages the function asks for, and how it
  * can address and mask them. */
@@ -50,7 +43,7 @@ PciReadMsi(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offset
     PCI_MSI_CAPABILITY Capability;
     ULONG Log2Count;
 
-    if (!NT_SUCCESS(PciReadAt(Access, Function, Offset, &Capability, 4))) {
+    if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset, &Capability, 4))) {
         return;
     }
     Log2Count = Capability.MessageControl.MultipleMessageCapable;
@@ -96,7 +89,7 @@ PciReadMsix(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offse
         Function->ProblemCount++;
         return;
     }
-    if (!NT_SUCCESS(PciReadAt(Access, Function, Offset, &Capability, sizeof(Capability)))) {
+    if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset, &Capability, sizeof(Capability)))) {
         return;
     }
     TableBir = Capability.TableOffset & PCI_MSIX_BIR_MASK;
@@ -129,7 +122,7 @@ PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHA
     Function->PciExpress = TRUE;
     if (Function->HeaderType != PCI_BRIDGE_TYPE ||
         Offset + PCIE_SLOT_CAPABILITIES_OFFSET + sizeof(ULONG) > PCI_CONFIG_SPACE_LENGTH ||
-        !NT_SUCCESS(PciReadAt(Access, Function, Offset + PCIE_CAPABILITIES_OFFSET,
+        !NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset + PCIE_CAPABILITIES_OFFSET,
                               &Capabilities, sizeof(Capabilities)))) {
         return;
     }
@@ -138,7 +131,7 @@ PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHA
         (Type != PCIE_PORT_TYPE_ROOT_PORT && Type != PCIE_PORT_TYPE_DOWNSTREAM)) {
         return;
     }
-    if (NT_SUCCESS(PciReadAt(Access, Function, Offset + PCIE_SLOT_CAPABILITIES_OFFSET,
+    if (NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset + PCIE_SLOT_CAPABILITIES_OFFSET,
                              &SlotCapabilities, sizeof(SlotCapabilities)))) {
         Function->PhysicalSlotNumber = PCIE_PHYSICAL_SLOT_NUMBER(SlotCapabilities);
     }
@@ -152,7 +145,7 @@ PciReadBridgeSubsystem(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, 
     USHORT Ids[2];
 
     if (Function->HeaderType == PCI_BRIDGE_TYPE &&
-        NT_SUCCESS(PciReadAt(Access, Function, Offset + 4, Ids, sizeof(Ids)))) {
+        NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset + 4, Ids, sizeof(Ids)))) {
         Function->SubVendorId = Ids[0];
         Function->SubSystemId = Ids[1];
     }
@@ -167,14 +160,14 @@ PciReadCapabilities(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
     UCHAR Pointer = 0;
     ULONG PointerOffset;
 
-    if (!NT_SUCCESS(PciReadAt(Access, Function, PCI_STATUS_OFFSET, &Status, sizeof(Status))) ||
+    if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, PCI_STATUS_OFFSET, &Status, sizeof(Status))) ||
         (Status & PCI_STATUS_CAPABILITIES_LIST) == 0) {
         return;
     }
     PointerOffset = Function->HeaderType == PCI_CARDBUS_BRIDGE_TYPE
                         ? PCI_TYPE2_CAPABILITIES_OFFSET
                         : PCI_CAPABILITIES_OFFSET;
-    if (!NT_SUCCESS(PciReadAt(Access, Function, PointerOffset, &Pointer, 1))) {
+    if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, PointerOffset, &Pointer, 1))) {
         return;
     }
 
@@ -197,7 +190,7 @@ PciReadCapabilities(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
             return;
         }
         Seen[Slot] = TRUE;
-        if (!NT_SUCCESS(PciReadAt(Access, Function, Pointer, &Header, sizeof(Header)))) {
+        if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, Pointer, &Header, sizeof(Header)))) {
             return;
         }
         Function->CapabilityCount++;

@@ -65,23 +65,7 @@ typedef struct _PCI_MESSAGE_GRANT {
 
 #define PCI_MAX_MESSAGE_GRANTS PCI_MAX_MSIX_MESSAGES
 
-/* PASSIVE_LEVEL, as every routine here. */
-static NTSTATUS
-PciMsiRead(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
-           PVOID Buffer, ULONG Length)
-{
-    return Access->Read(Access->Context, Function->Bus, Function->Device, Function->Function,
-                        Offset, Buffer, Length);
-}
-
-/* PASSIVE_LEVEL. */
-static NTSTATUS
-PciMsiWrite(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function, ULONG Offset,
-            const VOID *Buffer, ULONG Length)
-{
-    return Access->Write(Access->Context, Function->Bus, Function->Device, Function->Function,
-                         Offset, Buffer, Length);
-}
+/* Every routine here runs at PASSIVE_LEVEL. */
 
 /* PASSIVE_LEVEL. Sets or clears Interrupt Disable in the Command register. */
 static NTSTATUS
@@ -89,14 +73,14 @@ PciSetInterruptDisable(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Func
                        BOOLEAN Disable)
 {
     USHORT Command;
-    NTSTATUS Status = PciMsiRead(Access, Function, PCI_COMMAND_OFFSET, &Command, 2);
+    NTSTATUS Status = PciReadFunctionConfig(Access, Function, PCI_COMMAND_OFFSET, &Command, 2);
 
     if (!NT_SUCCESS(Status)) {
         return Status;
     }
     Command = Disable ? (USHORT)(Command | PCI_DISABLE_LEVEL_INTERRUPT)
                       : (USHORT)(Command & ~PCI_DISABLE_LEVEL_INTERRUPT);
-    return PciMsiWrite(Access, Function, PCI_COMMAND_OFFSET, &Command, 2);
+    return PciWriteFunctionConfig(Access, Function, PCI_COMMAND_OFFSET, &Command, 2);
 }
 
 /* PASSIVE_LEVEL. The message descriptors of the translated list, each with
@@ -189,29 +173,29 @@ PciProgramMsi(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
     }
 
     /* Enable off while the pair changes; then the pair, the masks, and on. */
-    Status = PciMsiRead(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
+    Status = PciReadFunctionConfig(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
     if (!NT_SUCCESS(Status)) {
         return Status;
     }
     Control &= (USHORT)~(PCI_MSI_CONTROL_ENABLE | PCI_MSI_CONTROL_MME_MASK);
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSI_ADDRESS_LOW, &Address.LowPart, 4);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_ADDRESS_LOW, &Address.LowPart, 4);
     if (Function->Msi.Address64) {
-        (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSI_ADDRESS_HIGH, &Address.HighPart,
+        (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_ADDRESS_HIGH, &Address.HighPart,
                           4);
     }
     Data16 = (USHORT)Data;
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSI_DATA(Function->Msi.Address64), &Data16,
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_DATA(Function->Msi.Address64), &Data16,
                       2);
     if (Function->Msi.PerVectorMasking) {
         /* The assigned messages unmasked, the rest masked (6.8.1.7). */
         Mask = Grant->Count == 32 ? 0 : ~((1U << Grant->Count) - 1);
-        (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSI_MASK(Function->Msi.Address64),
+        (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_MASK(Function->Msi.Address64),
                           &Mask, 4);
     }
     Control |= (USHORT)((Log2 << PCI_MSI_CONTROL_MME_SHIFT) | PCI_MSI_CONTROL_ENABLE);
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
-    Status = PciMsiRead(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
+    Status = PciReadFunctionConfig(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
     if (!NT_SUCCESS(Status) || (Control & PCI_MSI_CONTROL_ENABLE) == 0) {
         DbgPrint("PCI %02x:%02x.%x: MSI Enable does not stay set\n", PCI_FUNCTION_ARGS(Function));
         return STATUS_IO_DEVICE_ERROR;
@@ -285,13 +269,13 @@ PciProgramMsix(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
     if (Table == NULL) {
         return STATUS_IO_DEVICE_ERROR;
     }
-    Status = PciMsiRead(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
+    Status = PciReadFunctionConfig(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
     if (!NT_SUCCESS(Status)) {
         MmUnmapIoSpace((PVOID)Table, Bytes);
         return Status;
     }
     Control |= PCI_MSIX_CONTROL_FUNCTION_MASK;
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
 
     Entry = 0;
     for (Grant = 0; Grant < GrantCount && NT_SUCCESS(Status); Grant++) {
@@ -318,10 +302,10 @@ PciProgramMsix(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
     }
     /* On with the function still masked, then unmasked (6.8.2.3). */
     Control |= PCI_MSIX_CONTROL_ENABLE;
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
     Control &= (USHORT)~PCI_MSIX_CONTROL_FUNCTION_MASK;
-    (VOID)PciMsiWrite(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
-    Status = PciMsiRead(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
+    Status = PciReadFunctionConfig(Access, Function, Offset + PCI_MSIX_CONTROL, &Control, 2);
     if (!NT_SUCCESS(Status) || (Control & PCI_MSIX_CONTROL_ENABLE) == 0) {
         DbgPrint("PCI %02x:%02x.%x: MSI-X Enable does not stay set\n",
                  PCI_FUNCTION_ARGS(Function));
@@ -339,15 +323,15 @@ PciDisableMessages(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function
 
     (VOID)PciSetInterruptDisable(Access, Function, TRUE);
     if (Function->Msi.Present &&
-        NT_SUCCESS(PciMsiRead(Access, Function, Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
+        NT_SUCCESS(PciReadFunctionConfig(Access, Function, Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
                               &Control, 2)) &&
         Control != 0xFFFF && (Control & PCI_MSI_CONTROL_ENABLE) != 0) {
         Control &= (USHORT)~(PCI_MSI_CONTROL_ENABLE | PCI_MSI_CONTROL_MME_MASK);
-        (VOID)PciMsiWrite(Access, Function, Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
+        (VOID)PciWriteFunctionConfig(Access, Function, Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
                           &Control, 2);
     }
     if (Function->MsiX.Present &&
-        NT_SUCCESS(PciMsiRead(Access, Function,
+        NT_SUCCESS(PciReadFunctionConfig(Access, Function,
                               Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL, &Control, 2)) &&
         Control != 0xFFFF) {
         USHORT Command = 0;
@@ -355,7 +339,7 @@ PciDisableMessages(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function
         volatile ULONG *Table = NULL;
 
         /* The table answers only while the BAR decodes memory. */
-        if (NT_SUCCESS(PciMsiRead(Access, Function, PCI_COMMAND_OFFSET, &Command, 2)) &&
+        if (NT_SUCCESS(PciReadFunctionConfig(Access, Function, PCI_COMMAND_OFFSET, &Command, 2)) &&
             (Command & PCI_ENABLE_MEMORY_SPACE) != 0) {
             Table = PciMapMsixTable(Function, &Bytes);
         }
@@ -366,7 +350,7 @@ PciDisableMessages(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function
             MmUnmapIoSpace((PVOID)Table, Bytes);
         }
         Control &= (USHORT)~(PCI_MSIX_CONTROL_ENABLE | PCI_MSIX_CONTROL_FUNCTION_MASK);
-        (VOID)PciMsiWrite(Access, Function, Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL,
+        (VOID)PciWriteFunctionConfig(Access, Function, Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL,
                           &Control, 2);
     }
 }

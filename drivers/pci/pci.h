@@ -141,6 +141,24 @@ typedef struct _PCI_FUNCTION {
     BOOLEAN Known;              /* PciScan's Known said so: header only, nothing sized */
 } PCI_FUNCTION, *PPCI_FUNCTION;
 
+/* Any IRQL the access allows. A function's config space through Access,
+ * at Offset for Length bytes. */
+FORCEINLINE NTSTATUS
+PciReadFunctionConfig(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
+                      ULONG Offset, PVOID Buffer, ULONG Length)
+{
+    return Access->Read(Access->Context, Function->Bus, Function->Device, Function->Function,
+                        Offset, Buffer, Length);
+}
+
+FORCEINLINE NTSTATUS
+PciWriteFunctionConfig(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
+                       ULONG Offset, const VOID *Buffer, ULONG Length)
+{
+    return Access->Write(Access->Context, Function->Bus, Function->Device, Function->Function,
+                         Offset, Buffer, Length);
+}
+
 typedef struct _PCI_SCAN_RESULT {
     PPCI_FUNCTION Functions;    /* list through Next; free with PciFreeScanResult */
     ULONG FunctionCount;
