@@ -328,33 +328,6 @@ SerialPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return Status;
 }
 
-typedef struct _SERIAL_POWER_CONTEXT {
-    PSERIAL_DEVICE_EXTENSION Extension;
-} SERIAL_POWER_CONTEXT;
-
-static KSYNCHRONIZE_ROUTINE SerialPowerDownSync;
-static KSYNCHRONIZE_ROUTINE SerialPowerUpSync;
-
-/* DIRQL, holding the interrupt spin lock: D3, the UART falls silent. */
-static BOOLEAN
-SerialPowerDownSync(PVOID Context)
-{
-    SerialUartQuiesce(&((PSERIAL_DEVICE_EXTENSION)Context)->Uart);
-    return TRUE;
-}
-
-/* DIRQL, holding the interrupt spin lock: back to D0, programmed again. */
-static BOOLEAN
-SerialPowerUpSync(PVOID Context)
-{
-    PSERIAL_DEVICE_EXTENSION Extension = Context;
-    UCHAR Lcr = SERIAL_LCR_WORD_8;
-
-    (VOID)SerialLcrFromLineControl(&Extension->LineControl, &Lcr);
-    SerialUartInitialize(&Extension->Uart, SerialDivisorForBaud(Extension->BaudRate), Lcr);
-    return TRUE;
-}
-
 /* PASSIVE_LEVEL (DO_POWER_PAGABLE). Device power IRPs change the UART:
  * going to D3 it stops interrupting before the IRP goes down; coming back
  * to D0 it is reprogrammed after the lower drivers have powered up; the
@@ -381,7 +354,7 @@ SerialPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         Extension->Interrupt != NULL) {
         Status = SerialForwardAndWait(Extension, Irp);
         if (NT_SUCCESS(Status)) {
-            (VOID)KeSynchronizeExecution(Extension->Interrupt, SerialPowerUpSync, Extension);
+            (VOID)KeSynchronizeExecution(Extension->Interrupt, SerialInitializeSync, Extension);
             Extension->DevicePower = PowerDeviceD0;
             (VOID)PoSetPowerState(DeviceObject, DevicePowerState, IrpSp->Parameters.Power.State);
         }
@@ -392,7 +365,7 @@ SerialPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
     if (DeviceSet && State > PowerDeviceD0 && Extension->DevicePower == PowerDeviceD0) {
         if (Extension->Interrupt != NULL) {
-            (VOID)KeSynchronizeExecution(Extension->Interrupt, SerialPowerDownSync, Extension);
+            (VOID)KeSynchronizeExecution(Extension->Interrupt, SerialQuiesceSync, Extension);
         }
         Extension->DevicePower = State;
         (VOID)PoSetPowerState(DeviceObject, DevicePowerState, IrpSp->Parameters.Power.State);

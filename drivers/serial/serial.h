@@ -159,6 +159,11 @@ NTSTATUS SerialStartHardware(_In_ PSERIAL_DEVICE_EXTENSION Extension,
                              _In_opt_ PCM_RESOURCE_LIST Raw,
                              _In_opt_ PCM_RESOURCE_LIST Translated);
 VOID SerialStopHardware(_In_ PSERIAL_DEVICE_EXTENSION Extension);
+/* KeSynchronizeExecution routines (Context = the extension): the UART
+ * programmed with the port's settings (start, back to D0), or silenced
+ * (stop, D3). */
+KSYNCHRONIZE_ROUTINE SerialInitializeSync;
+KSYNCHRONIZE_ROUTINE SerialQuiesceSync;
 /* Completes every queued IRP of every queue with Status. */
 VOID SerialFailPendingIrps(_In_ PSERIAL_DEVICE_EXTENSION Extension, _In_ NTSTATUS Status);
 

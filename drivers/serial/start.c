@@ -11,9 +11,6 @@
  */
 #include "serial.h"
 
-static KSYNCHRONIZE_ROUTINE SerialInitializeSync;
-static KSYNCHRONIZE_ROUTINE SerialQuiesceSync;
-
 typedef struct _SERIAL_RESOURCES {
     PCM_PARTIAL_RESOURCE_DESCRIPTOR Registers;
     PCM_PARTIAL_RESOURCE_DESCRIPTOR Interrupt;
@@ -46,7 +43,7 @@ SerialFindResources(PCM_RESOURCE_LIST List, SERIAL_RESOURCES *Found)
 }
 
 /* DIRQL, holding the interrupt spin lock. */
-static BOOLEAN
+BOOLEAN
 SerialInitializeSync(PVOID Context)
 {
     PSERIAL_DEVICE_EXTENSION Extension = Context;
@@ -58,7 +55,7 @@ SerialInitializeSync(PVOID Context)
 }
 
 /* DIRQL, holding the interrupt spin lock. */
-static BOOLEAN
+BOOLEAN
 SerialQuiesceSync(PVOID Context)
 {
     SerialUartQuiesce(&((PSERIAL_DEVICE_EXTENSION)Context)->Uart);
