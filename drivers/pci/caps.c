@@ -89,7 +89,8 @@ PciReadMsix(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHAR Offse
         Function->ProblemCount++;
         return;
     }
-    if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset, &Capability, sizeof(Capability)))) {
+    if (!NT_SUCCESS(
+            PciReadFunctionConfig(Access, Function, Offset, &Capability, sizeof(Capability)))) {
         return;
     }
     TableBir = Capability.TableOffset & PCI_MSIX_BIR_MASK;
@@ -123,7 +124,7 @@ PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHA
     if (Function->HeaderType != PCI_BRIDGE_TYPE ||
         Offset + PCIE_SLOT_CAPABILITIES_OFFSET + sizeof(ULONG) > PCI_CONFIG_SPACE_LENGTH ||
         !NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset + PCIE_CAPABILITIES_OFFSET,
-                              &Capabilities, sizeof(Capabilities)))) {
+                                          &Capabilities, sizeof(Capabilities)))) {
         return;
     }
     Type = PCIE_PORT_TYPE(Capabilities);
@@ -132,7 +133,7 @@ PciReadExpressSlot(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function, UCHA
         return;
     }
     if (NT_SUCCESS(PciReadFunctionConfig(Access, Function, Offset + PCIE_SLOT_CAPABILITIES_OFFSET,
-                             &SlotCapabilities, sizeof(SlotCapabilities)))) {
+                                         &SlotCapabilities, sizeof(SlotCapabilities)))) {
         Function->PhysicalSlotNumber = PCIE_PHYSICAL_SLOT_NUMBER(SlotCapabilities);
     }
 }
@@ -160,7 +161,8 @@ PciReadCapabilities(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
     UCHAR Pointer = 0;
     ULONG PointerOffset;
 
-    if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, PCI_STATUS_OFFSET, &Status, sizeof(Status))) ||
+    if (!NT_SUCCESS(
+            PciReadFunctionConfig(Access, Function, PCI_STATUS_OFFSET, &Status, sizeof(Status))) ||
         (Status & PCI_STATUS_CAPABILITIES_LIST) == 0) {
         return;
     }
@@ -190,7 +192,8 @@ PciReadCapabilities(const PCI_CONFIG_ACCESS *Access, PPCI_FUNCTION Function)
             return;
         }
         Seen[Slot] = TRUE;
-        if (!NT_SUCCESS(PciReadFunctionConfig(Access, Function, Pointer, &Header, sizeof(Header)))) {
+        if (!NT_SUCCESS(
+                PciReadFunctionConfig(Access, Function, Pointer, &Header, sizeof(Header)))) {
             return;
         }
         Function->CapabilityCount++;

@@ -179,19 +179,20 @@ PciProgramMsi(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function,
     }
     Control &= (USHORT)~(PCI_MSI_CONTROL_ENABLE | PCI_MSI_CONTROL_MME_MASK);
     (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
-    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_ADDRESS_LOW, &Address.LowPart, 4);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_ADDRESS_LOW,
+                                 &Address.LowPart, 4);
     if (Function->Msi.Address64) {
-        (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_ADDRESS_HIGH, &Address.HighPart,
-                          4);
+        (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_ADDRESS_HIGH,
+                                     &Address.HighPart, 4);
     }
     Data16 = (USHORT)Data;
-    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_DATA(Function->Msi.Address64), &Data16,
-                      2);
+    (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_DATA(Function->Msi.Address64),
+                                 &Data16, 2);
     if (Function->Msi.PerVectorMasking) {
         /* The assigned messages unmasked, the rest masked (6.8.1.7). */
         Mask = Grant->Count == 32 ? 0 : ~((1U << Grant->Count) - 1);
-        (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_MASK(Function->Msi.Address64),
-                          &Mask, 4);
+        (VOID)PciWriteFunctionConfig(Access, Function,
+                                     Offset + PCI_MSI_MASK(Function->Msi.Address64), &Mask, 4);
     }
     Control |= (USHORT)((Log2 << PCI_MSI_CONTROL_MME_SHIFT) | PCI_MSI_CONTROL_ENABLE);
     (VOID)PciWriteFunctionConfig(Access, Function, Offset + PCI_MSI_CONTROL, &Control, 2);
@@ -323,16 +324,19 @@ PciDisableMessages(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function
 
     (VOID)PciSetInterruptDisable(Access, Function, TRUE);
     if (Function->Msi.Present &&
-        NT_SUCCESS(PciReadFunctionConfig(Access, Function, Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
-                              &Control, 2)) &&
+        NT_SUCCESS(PciReadFunctionConfig(Access, Function,
+                                         Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
+                                         &Control, 2)) &&
         Control != 0xFFFF && (Control & PCI_MSI_CONTROL_ENABLE) != 0) {
         Control &= (USHORT)~(PCI_MSI_CONTROL_ENABLE | PCI_MSI_CONTROL_MME_MASK);
-        (VOID)PciWriteFunctionConfig(Access, Function, Function->Msi.CapabilityOffset + PCI_MSI_CONTROL,
-                          &Control, 2);
+        (VOID)PciWriteFunctionConfig(Access, Function,
+                                     Function->Msi.CapabilityOffset + PCI_MSI_CONTROL, &Control,
+                                     2);
     }
     if (Function->MsiX.Present &&
         NT_SUCCESS(PciReadFunctionConfig(Access, Function,
-                              Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL, &Control, 2)) &&
+                                         Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL,
+                                         &Control, 2)) &&
         Control != 0xFFFF) {
         USHORT Command = 0;
         SIZE_T Bytes;
@@ -350,8 +354,9 @@ PciDisableMessages(const PCI_CONFIG_ACCESS *Access, const PCI_FUNCTION *Function
             MmUnmapIoSpace((PVOID)Table, Bytes);
         }
         Control &= (USHORT)~(PCI_MSIX_CONTROL_ENABLE | PCI_MSIX_CONTROL_FUNCTION_MASK);
-        (VOID)PciWriteFunctionConfig(Access, Function, Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL,
-                          &Control, 2);
+        (VOID)PciWriteFunctionConfig(Access, Function,
+                                     Function->MsiX.CapabilityOffset + PCI_MSIX_CONTROL, &Control,
+                                     2);
     }
 }
 
