@@ -11,6 +11,7 @@ KERNEL_SRCS += io/workitem.c
 # The PnP manager: device nodes, enumeration, driver matching, resources, the
 # device state machine, properties, the root bus driver, the tree dump; power.
 KERNEL_SRCS += io/pnpnode.c io/pnpirp.c io/pnpenum.c io/pnpmatch.c io/pnpres.c io/pnpreslist.c
+KERNEL_SRCS += io/pnpfilter.c
 KERNEL_SRCS += io/pnpstate.c io/pnpdevstate.c io/pnpeject.c
 KERNEL_SRCS += io/pnpinit.c io/pnproot.c io/pnprootprobe.c io/pnprootquery.c
 KERNEL_SRCS += io/pnpprop.c io/pnpdump.c io/power.c

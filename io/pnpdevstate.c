@@ -15,8 +15,11 @@
  *                           its children, REMOVE_DEVICE once no handle is
  *                           open; problem 24 (CM_PROB_DEVICE_NOT_THERE)
  *   PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED
- *                           QUERY_STOP and STOP, QUERY_RESOURCE_REQUIREMENTS
- *                           again, START with resources from the new list
+ *                           QUERY_STOP and STOP to it and the started
+ *                           devices below it (children first; one refusal
+ *                           cancels the lot), QUERY_RESOURCE_REQUIREMENTS
+ *                           again, FILTER_RESOURCE_REQUIREMENTS, START with
+ *                           resources from the new list, then its children
  *                           (also with PNP_DEVICE_FAILED: the WDK says such a
  *                           device must be stopped before it gets new ones;
  *                           Kestrel never rebalances without a stop)
@@ -86,10 +89,11 @@ IopSurpriseRemoveForState(PDEVICE_NODE Node, ULONG Problem, NTSTATUS Status, PCS
     IopQueuePendingRemovalCheck();
 }
 
-/* PASSIVE_LEVEL, tree lock held, Node Started. Stop, ask for the
- * requirements again, start with what they now allow (a start after a stop
- * asks for no state, so a driver that keeps the bit set cannot loop here;
- * the start enumerates the children). */
+/* PASSIVE_LEVEL, tree lock held, Node Started. Stop it and everything on
+ * it (a bus cannot go on serving children while it is stopped), ask for
+ * the requirements again, start it with what they now allow and then its
+ * children (a start after a stop asks for no state, so a driver that keeps
+ * the bit set cannot loop here). */
 static VOID
 IopRestartWithNewRequirements(PDEVICE_NODE Node)
 {
@@ -98,10 +102,10 @@ IopRestartWithNewRequirements(PDEVICE_NODE Node)
 
     DbgPrint("PnP: %wZ reports its resource requirements changed; stopping it to assign new "
              "resources\n", &Node->InstancePath);
-    Status = IopRequestDeviceStop(Node);
+    Status = IopStopDeviceSubtree(Node);
     if (!NT_SUCCESS(Status)) {
-        DbgPrint("PnP: %wZ cannot be stopped (0x%08x); it keeps its resources\n",
-                 &Node->InstancePath, Status);
+        DbgPrint("PnP: %wZ cannot be stopped (0x%08x); it and the devices on it keep their "
+                 "resources\n", &Node->InstancePath, Status);
         return;
     }
     Status = IopSendPnpIrp(Node->PhysicalDeviceObject, IRP_MJ_PNP,
@@ -115,7 +119,7 @@ IopRestartWithNewRequirements(PDEVICE_NODE Node)
         DbgPrint("PnP: %wZ failed IRP_MN_QUERY_RESOURCE_REQUIREMENTS (0x%08x); its old "
                  "requirements stay\n", &Node->InstancePath, Status);
     }
-    Status = IopStartDeviceNode(Node);
+    Status = IopRestartDeviceSubtree(Node);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PnP: %wZ did not start again with its new requirements (0x%08x)\n",
                  &Node->InstancePath, Status);

@@ -28,6 +28,16 @@ NTSTATUS
 IopSendPnpIrp(PDEVICE_OBJECT Device, UCHAR Major, UCHAR Minor, const VOID *Parameters,
               SIZE_T ParametersSize, PULONG_PTR Information)
 {
+    return IopSendPnpIrpWithInformation(Device, Major, Minor, Parameters, ParametersSize, 0,
+                                        Information);
+}
+
+/* PASSIVE_LEVEL. */
+NTSTATUS
+IopSendPnpIrpWithInformation(PDEVICE_OBJECT Device, UCHAR Major, UCHAR Minor,
+                             const VOID *Parameters, SIZE_T ParametersSize,
+                             ULONG_PTR InitialInformation, PULONG_PTR Information)
+{
     PDEVICE_OBJECT Top;
     PIO_STACK_LOCATION IrpSp;
     NTSTATUS Status;
@@ -44,7 +54,7 @@ IopSendPnpIrp(PDEVICE_OBJECT Device, UCHAR Major, UCHAR Minor, const VOID *Param
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     Irp->IoStatus.Status = STATUS_NOT_SUPPORTED;
-    Irp->IoStatus.Information = 0;
+    Irp->IoStatus.Information = InitialInformation;
     Irp->RequestorMode = KernelMode;
     IrpSp = IoGetNextIrpStackLocation(Irp);
     IrpSp->MajorFunction = Major;

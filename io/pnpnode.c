@@ -92,6 +92,7 @@ IopFreeDeviceNodeData(PDEVICE_NODE Node)
         (PVOID *)&Node->CompatibleIds, (PVOID *)&Node->InstancePath.Buffer,
         (PVOID *)&Node->DeviceDescription, (PVOID *)&Node->LocationInformation,
         (PVOID *)&Node->BootResources, (PVOID *)&Node->ResourceRequirements,
+        (PVOID *)&Node->FilteredRequirements,
     };
     ULONG Index;
 

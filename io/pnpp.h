@@ -85,6 +85,10 @@ typedef enum _PNP_DEVNODE_STATE {
  * its REMOVE_DEVICE leaves the node Removed, with its problem, instead of
  * deleting it. */
 #define DNF_REMOVED_BY_STATE 0x00000010
+/* Its function driver answered IRP_MN_FILTER_RESOURCE_REQUIREMENTS with a
+ * list of its own: FilteredRequirements (NULL: it needs none) is what its
+ * resources come from, not its bus's ResourceRequirements. */
+#define DNF_REQUIREMENTS_FILTERED 0x00000020
 
 /* The locale the manager asks device text in: en-US, the language every
  * bus driver in Kestrel speaks. */
@@ -120,7 +124,8 @@ typedef struct _DEVICE_NODE {
     DEVICE_CAPABILITIES Capabilities;   /* queried at enumeration, again after its first start */
     PNP_DEVICE_STATE DeviceState;       /* its stack's last IRP_MN_QUERY_PNP_DEVICE_STATE answer */
     PCM_RESOURCE_LIST BootResources;    /* IRP_MN_QUERY_RESOURCES, or NULL */
-    PIO_RESOURCE_REQUIREMENTS_LIST ResourceRequirements;
+    PIO_RESOURCE_REQUIREMENTS_LIST ResourceRequirements;     /* as its bus reported them */
+    PIO_RESOURCE_REQUIREMENTS_LIST FilteredRequirements;     /* with DNF_REQUIREMENTS_FILTERED */
     PCM_RESOURCE_LIST ResourceList;     /* assigned (raw), NULL when none */
     PCM_RESOURCE_LIST ResourceListTranslated;
     struct _IOP_DRIVER_SERVICE *Service;    /* the function driver, NULL if none */
@@ -206,6 +211,12 @@ LONG IopStackOpenCount(_In_ PDEVICE_NODE Node);
 NTSTATUS IopSendPnpIrp(_In_ PDEVICE_OBJECT Device, _In_ UCHAR Major, _In_ UCHAR Minor,
                        _In_opt_ const VOID *Parameters, _In_ SIZE_T ParametersSize,
                        _Out_opt_ PULONG_PTR Information);
+/* The same with Information preset to InitialInformation, for the IRPs
+ * that carry their input there (IRP_MN_FILTER_RESOURCE_REQUIREMENTS). */
+NTSTATUS IopSendPnpIrpWithInformation(_In_ PDEVICE_OBJECT Device, _In_ UCHAR Major,
+                                      _In_ UCHAR Minor, _In_opt_ const VOID *Parameters,
+                                      _In_ SIZE_T ParametersSize, _In_ ULONG_PTR InitialInformation,
+                                      _Out_opt_ PULONG_PTR Information);
 NTSTATUS IopSendPnpMinor(_In_ PDEVICE_OBJECT Device, _In_ UCHAR Minor);
 NTSTATUS IopSendRemoveDevice(_In_ PDEVICE_OBJECT Pdo);
 NTSTATUS IopQueryDeviceRelations(_In_ PDEVICE_OBJECT Device, _In_ DEVICE_RELATION_TYPE Type,
@@ -242,6 +253,22 @@ IopNextAlternative(const IO_RESOURCE_LIST *Alternative)
                                       Alternative->Count * sizeof(IO_RESOURCE_DESCRIPTOR));
 }
 
+/* The requirements Node's resources are assigned from: its function
+ * driver's filtered list when it gave one, else its bus's. */
+FORCEINLINE PIO_RESOURCE_REQUIREMENTS_LIST
+IopRequirementsToAssign(const DEVICE_NODE *Node)
+{
+    return (Node->Flags & DNF_REQUIREMENTS_FILTERED) != 0 ? Node->FilteredRequirements
+                                                          : Node->ResourceRequirements;
+}
+
+/* PASSIVE_LEVEL, tree lock held, drivers added: sends
+ * IRP_MN_FILTER_RESOURCE_REQUIREMENTS to the top of Node's stack with its
+ * bus's requirements and keeps what the function driver answers
+ * (io/pnpfilter.c). An error status is the stack's: the device cannot be
+ * given resources. */
+NTSTATUS IopFilterResourceRequirements(_In_ PDEVICE_NODE Node);
+
 /* TRUE when the alternative holds a message-signaled interrupt. */
 BOOLEAN IopAlternativeHasMessages(_In_ const IO_RESOURCE_LIST *Alternative);
 /* A copy of Node's boot configuration; NULL (STATUS_SUCCESS) when none. */
@@ -275,6 +302,13 @@ NTSTATUS IopEnumerateDevice(_In_ PDEVICE_NODE Node);
 NTSTATUS IopStartDeviceNode(_In_ PDEVICE_NODE Node);
 /* Query-stop then stop; a failed query is followed by CANCEL_STOP. */
 NTSTATUS IopRequestDeviceStop(_In_ PDEVICE_NODE Node);
+/* Query-stop and stop of Node and every started device below it, children
+ * first; a refusal anywhere cancels the whole stop (CANCEL_STOP to each
+ * stack asked). Node must be Started. */
+NTSTATUS IopStopDeviceSubtree(_In_ PDEVICE_NODE Node);
+/* Starts Node (stopped) again, then each stopped device below it, parents
+ * first. */
+NTSTATUS IopRestartDeviceSubtree(_In_ PDEVICE_NODE Node);
 /* Starts a stopped node again (resources reassigned). */
 NTSTATUS IopRequestDeviceStart(_In_ PDEVICE_NODE Node);
 /* A removal asked of Node (Windows' "disable"): refused while a node of

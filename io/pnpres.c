@@ -6,7 +6,9 @@
  * (IRP_MN_QUERY_RESOURCE_REQUIREMENTS) gets the first of its alternative
  * lists that can be had, each value taken from the boot configuration where
  * it fits (io/pnpreslist.c builds the lists); a device without requirements
- * gets its boot configuration (IRP_MN_QUERY_RESOURCES) as it is.
+ * gets its boot configuration (IRP_MN_QUERY_RESOURCES) as it is. The
+ * requirements are the function driver's when it filtered them
+ * (io/pnpfilter.c); a driver that filtered them down to none gets none.
  *
  * An alternative with message-signaled interrupts is for a function driver
  * that said it handles them (IOP_DRIVER_SERVICE.MessageSignaled, from
@@ -183,7 +185,7 @@ IopCountAlternatives(PDEVICE_NODE Node, const IO_RESOURCE_REQUIREMENTS_LIST *Req
 NTSTATUS
 IopAssignResources(PDEVICE_NODE Node)
 {
-    PIO_RESOURCE_REQUIREMENTS_LIST Requirements = Node->ResourceRequirements;
+    PIO_RESOURCE_REQUIREMENTS_LIST Requirements = IopRequirementsToAssign(Node);
     BOOLEAN Messages = Node->Service != NULL && Node->Service->MessageSignaled;
     const IO_RESOURCE_LIST *Alternative, *Withheld = NULL;
     NTSTATUS Status = STATUS_SUCCESS, FirstFailure = STATUS_SUCCESS;
@@ -191,6 +193,9 @@ IopAssignResources(PDEVICE_NODE Node)
     ULONG Count, Index, Tried = 0;
 
     IopReleaseResources(Node);
+    if ((Node->Flags & DNF_REQUIREMENTS_FILTERED) != 0 && Requirements == NULL) {
+        return STATUS_SUCCESS;          /* its function driver says it needs none */
+    }
     Count = Requirements != NULL ? IopCountAlternatives(Node, Requirements) : 0;
     if (Count == 0) {
         Status = IopCopyBootResources(Node, &Raw);

@@ -208,7 +208,7 @@ IopBuildRawResources(PDEVICE_NODE Node, const IO_RESOURCE_LIST *Alternative,
                      BOOLEAN WithoutMessages, PCM_RESOURCE_LIST *Raw)
 {
     const IO_RESOURCE_DESCRIPTOR *Descriptors = Alternative->Descriptors;
-    PIO_RESOURCE_REQUIREMENTS_LIST Requirements = Node->ResourceRequirements;
+    PIO_RESOURCE_REQUIREMENTS_LIST Requirements = IopRequirementsToAssign(Node);
     const CM_PARTIAL_RESOURCE_DESCRIPTOR *Boot;
     PCM_PARTIAL_RESOURCE_DESCRIPTOR Out;
     PCM_RESOURCE_LIST List;

@@ -80,6 +80,44 @@ IopRecordInterrupt(PDEVICE_NODE Node, BOOLEAN Started)
     }
 }
 
+static ULONG IopCollectSubtree(PDEVICE_NODE Node, PDEVICE_NODE *Nodes, ULONG Max, ULONG Count);
+
+#define IOP_MAX_SUBTREE 64
+
+/* PASSIVE_LEVEL, tree lock held. A bus stopped with its children (its
+ * requirements changed) that failed to start again: the children below
+ * it, stopped, go first, children before parents, while their bus driver
+ * still has their PDOs; then the bus itself. */
+static VOID
+IopFailStart(PDEVICE_NODE Node, NTSTATUS Status)
+{
+    PDEVICE_NODE Nodes[IOP_MAX_SUBTREE];
+    ULONG Count, Index;
+
+    IopSetNodeProblem(Node, CM_PROB_FAILED_START, Status);
+    IopRecordInterrupt(Node, FALSE);
+    Count = IopCollectSubtree(Node, Nodes, IOP_MAX_SUBTREE, 0);
+    if (Count > IOP_MAX_SUBTREE) {
+        DbgPrint("PnP: %wZ has %u devices below it; at most %u can go with it\n",
+                 &Node->InstancePath, Count - 1, IOP_MAX_SUBTREE - 1);
+        Count = 1;                      /* only the bus: its children stay, stopped */
+    }
+    for (Index = 0; Index + 1 < Count; Index++) {
+        DbgPrint("PnP: %wZ goes with its bus %wZ, which did not start\n",
+                 &Nodes[Index]->InstancePath, &Node->InstancePath);
+        IopRecordInterrupt(Nodes[Index], FALSE);
+        IopSendRemoveDevice(Nodes[Index]->PhysicalDeviceObject);
+        IopReleaseResources(Nodes[Index]);
+        IopDeleteDeviceNode(Nodes[Index]);
+    }
+    /* The WDK: a failed start is followed by REMOVE_DEVICE, which takes
+     * the drivers away (disconnecting what they connected); the PDO stays
+     * with its bus. Then the resources are free again. */
+    IopSendRemoveDevice(Node->PhysicalDeviceObject);
+    IopReleaseResources(Node);
+    IopSetNodeState(Node, DeviceNodeRemoved);
+}
+
 /* PASSIVE_LEVEL, tree lock held. DriversAdded or Stopped -> Started,
  * then its children are enumerated. */
 NTSTATUS
@@ -90,6 +128,15 @@ IopStartDeviceNode(PDEVICE_NODE Node)
 
     Node->Problem = 0;
     Node->ProblemStatus = STATUS_SUCCESS;
+    /* The function driver's say first (io/pnpfilter.c): a stack that
+     * fails it cannot be configured, and fails its start without one. */
+    Status = IopFilterResourceRequirements(Node);
+    if (!NT_SUCCESS(Status)) {
+        DbgPrint("PnP: %wZ: not started: its resource requirements could not be filtered "
+                 "(0x%08x)\n", &Node->InstancePath, Status);
+        IopFailStart(Node, Status);
+        return Status;
+    }
     Status = IopAssignResources(Node);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PnP: %wZ: no resources (0x%08x); not started\n", &Node->InstancePath, Status);
@@ -103,14 +150,7 @@ IopStartDeviceNode(PDEVICE_NODE Node)
     Status = IopSendStartDevice(Node);
     if (!NT_SUCCESS(Status)) {
         DbgPrint("PnP: %wZ failed to start: 0x%08x\n", &Node->InstancePath, Status);
-        IopSetNodeProblem(Node, CM_PROB_FAILED_START, Status);
-        IopRecordInterrupt(Node, FALSE);
-        /* The WDK: a failed start is followed by REMOVE_DEVICE, which takes
-         * the drivers away (disconnecting what they connected); the PDO
-         * stays with its bus. Then the resources are free again. */
-        IopSendRemoveDevice(Node->PhysicalDeviceObject);
-        IopReleaseResources(Node);
-        IopSetNodeState(Node, DeviceNodeRemoved);
+        IopFailStart(Node, Status);
         return Status;
     }
     IopSetNodeState(Node, DeviceNodeStarted);
@@ -172,6 +212,87 @@ IopCollectSubtree(PDEVICE_NODE Node, PDEVICE_NODE *Nodes, ULONG Max, ULONG Count
     return Count + 1;
 }
 
+/* PASSIVE_LEVEL, tree lock held. Windows stops a bus with everything on
+ * it: QUERY_STOP to each started device of the subtree, children first;
+ * one refusal and every stack asked so far (the refusing one too) hears
+ * CANCEL_STOP, and nothing is stopped. Then STOP, children first, and the
+ * resources go back. A device that is not started (failed, removed) is
+ * left as it is. */
+NTSTATUS
+IopStopDeviceSubtree(PDEVICE_NODE Node)
+{
+    PDEVICE_NODE Nodes[IOP_MAX_SUBTREE];
+    ULONG Count, Index, Queried;
+    NTSTATUS Status = STATUS_SUCCESS;
+
+    if (Node->State != DeviceNodeStarted) {
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    Count = IopCollectSubtree(Node, Nodes, IOP_MAX_SUBTREE, 0);
+    if (Count > IOP_MAX_SUBTREE) {
+        DbgPrint("PnP: %wZ has %u devices below it; at most %u can be stopped at once\n",
+                 &Node->InstancePath, Count, IOP_MAX_SUBTREE);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    for (Queried = 0; Queried < Count; Queried++) {
+        if (Nodes[Queried]->State != DeviceNodeStarted) {
+            continue;
+        }
+        Status = IopSendPnpMinor(Nodes[Queried]->PhysicalDeviceObject, IRP_MN_QUERY_STOP_DEVICE);
+        if (!NT_SUCCESS(Status)) {
+            DbgPrint("PnP: %wZ refused to stop (0x%08x); cancelling the stop of %wZ\n",
+                     &Nodes[Queried]->InstancePath, Status, &Node->InstancePath);
+            break;
+        }
+        IopSetNodeState(Nodes[Queried], DeviceNodeQueryStopped);
+    }
+    if (!NT_SUCCESS(Status)) {
+        for (Index = 0; Index <= Queried && Index < Count; Index++) {
+            if (Nodes[Index]->State == DeviceNodeQueryStopped || Index == Queried) {
+                IopSendPnpMinor(Nodes[Index]->PhysicalDeviceObject, IRP_MN_CANCEL_STOP_DEVICE);
+                IopSetNodeState(Nodes[Index], DeviceNodeStarted);
+            }
+        }
+        return Status;
+    }
+    for (Index = 0; Index < Count; Index++) {
+        if (Nodes[Index]->State != DeviceNodeQueryStopped) {
+            continue;
+        }
+        IopSendPnpMinor(Nodes[Index]->PhysicalDeviceObject, IRP_MN_STOP_DEVICE);
+        IopRecordInterrupt(Nodes[Index], FALSE);
+        IopReleaseResources(Nodes[Index]);
+        IopSetNodeState(Nodes[Index], DeviceNodeStopped);
+    }
+    return STATUS_SUCCESS;
+}
+
+/* PASSIVE_LEVEL, tree lock held. Parents before children: the bus, then
+ * each stopped device whose parent is started again (a bus that fails
+ * takes its stopped children with it, IopFailStart). */
+NTSTATUS
+IopRestartDeviceSubtree(PDEVICE_NODE Node)
+{
+    PDEVICE_NODE Walk;
+    NTSTATUS Status;
+
+    Status = IopStartDeviceNode(Node);
+    if (Node->State != DeviceNodeStarted) {
+        return NT_SUCCESS(Status) ? STATUS_UNSUCCESSFUL : Status;
+    }
+    for (Walk = Node->Child; Walk != NULL; Walk = IopNextDeviceNode(Walk)) {
+        if (Walk->Level <= Node->Level) {
+            break;                      /* past the subtree */
+        }
+        if (Walk->State == DeviceNodeStopped && Walk->Parent->State == DeviceNodeStarted &&
+            !NT_SUCCESS(IopStartDeviceNode(Walk))) {
+            DbgPrint("PnP: %wZ did not start again after %wZ was restarted\n",
+                     &Walk->InstancePath, &Node->InstancePath);
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
 /* PASSIVE_LEVEL, tree lock held. Only nodes with drivers get the queries:
  * one that never got past Initialized has nothing to ask. */
 static BOOLEAN
@@ -180,8 +301,6 @@ IopNodeHasStack(PDEVICE_NODE Node)
     return Node->State >= DeviceNodeDriversAdded && Node->State != DeviceNodeRemoved &&
            Node->State != DeviceNodeRemovePendingCloses;
 }
-
-#define IOP_MAX_SUBTREE 64
 
 /* PASSIVE_LEVEL, tree lock held. A device that said PNP_DEVICE_NOT_DISABLEABLE
  * (one in the paging path, say) must not be taken away on request, and

@@ -70,6 +70,19 @@ typedef struct _KTPNP_CHILD {
     USHORT RequirementsPort;
     BOOLEAN EjectSupported;
     BOOLEAN Ejected;
+    /* tests/kernel/pnpfilter.c: KtPnpFunc's answer to
+     * IRP_MN_FILTER_RESOURCE_REQUIREMENTS. FilterStatus != 0 fails it with
+     * that status; else FilterPort != 0 frees the list it was given and
+     * answers one port range of 0x10 at FilterPort; else it passes the IRP
+     * down untouched. What it was given: FilterCount IRPs, the last one's
+     * first port (0 when Information was NULL), and whether
+     * Parameters.FilterResourceRequirements pointed at the same list. */
+    NTSTATUS FilterStatus;
+    USHORT FilterPort;
+    ULONG FilterCount;
+    USHORT FilterSawPort;
+    BOOLEAN FilterSawNull;
+    BOOLEAN FilterParameterMatched;
     /* Set by the function driver. */
     BOOLEAN Added;
     PDEVICE_OBJECT AddedPdo;
@@ -88,6 +101,9 @@ typedef struct _KTPNP_CHILD {
 typedef struct _KTPNP_STATE {
     KTPNP_CHILD Children[KTPNP_MAX_CHILDREN];
     PDEVICE_OBJECT BusFdo;
+    /* What the bus FDO ORs into QUERY_PNP_DEVICE_STATE (it clears
+     * PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED once reported). */
+    PNP_DEVICE_STATE BusDeviceState;
     ULONG EventCount;
     KTPNP_EVENT Events[KTPNP_MAX_EVENTS];
     /* The last IRP_MJ_CREATE the function driver saw: which child, and the
@@ -113,6 +129,8 @@ VOID KtPnpSetMessageSignaled(BOOLEAN MessageSignaled);
  * Late set), registered and unregistered by the test that wants it. */
 extern IOP_DRIVER_SERVICE KtPnpLateService;
 PDEVICE_OBJECT KtPnpCreateBus(PCWSTR Instance);
+/* One alternative, one port range of 0x10 at exactly Port (paged pool). */
+PIO_RESOURCE_REQUIREMENTS_LIST KtPnpPortRequirements(USHORT Port);
 /* The index of the first event at or after From that matches, or -1. */
 LONG KtPnpFindEvent(ULONG From, UCHAR Who, UCHAR Major, UCHAR Minor);
 

@@ -166,7 +166,7 @@ KtPnpMessageRequirements(KTPNP_CHILD *Child)
 
 /* PASSIVE_LEVEL. One alternative, one port range of 0x10 at exactly Port:
  * a boot configuration elsewhere does not fit it. */
-static PIO_RESOURCE_REQUIREMENTS_LIST
+PIO_RESOURCE_REQUIREMENTS_LIST
 KtPnpPortRequirements(USHORT Port)
 {
     ULONG Bytes = sizeof(IO_RESOURCE_REQUIREMENTS_LIST);
@@ -389,6 +389,13 @@ KtPnpBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     case IRP_MN_START_DEVICE:
         IoForwardIrpSynchronously(Lower, Irp);
         return KtPnpComplete(Irp, Irp->IoStatus.Status, 0);
+    case IRP_MN_QUERY_PNP_DEVICE_STATE:
+        if (KtPnp.BusDeviceState != 0) {
+            Irp->IoStatus.Information |= KtPnp.BusDeviceState;
+            Irp->IoStatus.Status = STATUS_SUCCESS;
+            KtPnp.BusDeviceState &= ~PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED;
+        }
+        break;
     case IRP_MN_QUERY_DEVICE_RELATIONS:
         if (IrpSp->Parameters.QueryDeviceRelations.Type == BusRelations) {
             Irp->IoStatus.Information = (ULONG_PTR)KtPnpBusRelations();

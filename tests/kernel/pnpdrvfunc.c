@@ -3,7 +3,8 @@
  * (contract in tests/kernel/pnpdrv.h), matched by ID to KtPnpBus's
  * children (and, as KtPnpLate, to the late ones): it keeps the resources
  * each start hands it, fails a query stop or remove when the test says
- * so, and records each create for the device-interface tests. As the WDK
+ * so, filters its resource requirements as the test asks, and records
+ * each create for the device-interface tests. As the WDK
  * has function drivers do, it starts after the lower drivers
  * (IoForwardIrpSynchronously), passes everything else down, and detaches
  * and deletes its device on REMOVE_DEVICE.
@@ -90,6 +91,44 @@ KtPnpKeepResources(KTPNP_CHILD *Child, PCM_RESOURCE_LIST List, BOOLEAN Translate
     }
 }
 
+/* PASSIVE_LEVEL. IRP_MN_FILTER_RESOURCE_REQUIREMENTS on its way back up,
+ * as the WDK has a function driver handle it: the list in Information is
+ * the one to filter; one replaced is freed. */
+static NTSTATUS
+KtPnpFuncFilter(KTPNP_CHILD *Child, PDEVICE_OBJECT Lower, PKTPNP_EXTENSION Ext, PIRP Irp)
+{
+    PIO_STACK_LOCATION IrpSp = IoGetCurrentIrpStackLocation(Irp);
+    PIO_RESOURCE_REQUIREMENTS_LIST Given, Mine;
+
+    IoForwardIrpSynchronously(Lower, Irp);
+    KtPnpLog(Ext, Irp);
+    Given = (PIO_RESOURCE_REQUIREMENTS_LIST)Irp->IoStatus.Information;
+    Child->FilterCount++;
+    Child->FilterSawNull = Given == NULL;
+    Child->FilterSawPort = 0;
+    if (Given != NULL && Given->AlternativeLists != 0 && Given->List[0].Count != 0 &&
+        Given->List[0].Descriptors[0].Type == CmResourceTypePort) {
+        Child->FilterSawPort =
+            (USHORT)Given->List[0].Descriptors[0].u.Port.MinimumAddress.QuadPart;
+    }
+    Child->FilterParameterMatched =
+        IrpSp->Parameters.FilterResourceRequirements.IoResourceRequirementList == Given;
+    if (Child->FilterStatus != 0) {
+        return KtPnpComplete(Irp, Child->FilterStatus, Irp->IoStatus.Information);
+    }
+    if (Child->FilterPort == 0) {
+        return KtPnpComplete(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+    }
+    Mine = KtPnpPortRequirements(Child->FilterPort);
+    if (Mine == NULL) {
+        return KtPnpComplete(Irp, STATUS_INSUFFICIENT_RESOURCES, Irp->IoStatus.Information);
+    }
+    if (Given != NULL) {
+        ExFreePool(Given);
+    }
+    return KtPnpComplete(Irp, STATUS_SUCCESS, (ULONG_PTR)Mine);
+}
+
 /* PASSIVE_LEVEL. */
 static NTSTATUS
 KtPnpFuncPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
@@ -126,6 +165,8 @@ KtPnpFuncPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         State |= Child->DeviceState;
         Child->DeviceState &= ~PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED;
         return KtPnpComplete(Irp, STATUS_SUCCESS, State);
+    case IRP_MN_FILTER_RESOURCE_REQUIREMENTS:
+        return KtPnpFuncFilter(Child, Lower, Ext, Irp);
     case IRP_MN_QUERY_CAPABILITIES:
         /* The bus driver fills the structure; a function driver may
          * change what it knows better on the way up. */
