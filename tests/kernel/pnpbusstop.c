@@ -2,7 +2,8 @@
  * tests/kernel/pnpbusstop.c - a bus whose resource requirements change
  * (PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED from its FDO,
  * io/pnpdevstate.c) is stopped with everything on it, children first, and
- * started again before them; a child's veto cancels the whole stop. With
+ * started again before them; a child's veto cancels the whole stop, and a
+ * bus that does not start again takes its children with it. With
  * the KtPnp test bus and function driver (tests/kernel/pnpdrv.h).
  */
 #include "tests/kernel/ktest.h"
@@ -96,6 +97,27 @@ KTEST(PnpBusRequirementsChangeStopsChildren)
     KT_ASSERT_EQ(Node0->State, DeviceNodeStarted);
     KT_ASSERT_EQ(Node1->State, DeviceNodeStarted);
     KT_ASSERT(Node0->ResourceList != NULL);
+
+    /* The bus does not start again: its stopped children get REMOVE_DEVICE
+     * before it does, and their nodes go; the bus keeps problem 10. */
+    Mark = KtPnp.EventCount;
+    KtPnp.Children[1].FailQueryStop = FALSE;
+    KtPnp.BusFailStart = TRUE;
+    KtPnp.BusDeviceState = PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED;
+    IoInvalidateDeviceState(BusPdo);
+    IopWaitForPnpIdle();
+    BusStart = KtPnpFindEvent(Mark, KTPNP_WHO_BUS, IRP_MJ_PNP, IRP_MN_START_DEVICE);
+    Stop0 = KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(0), IRP_MJ_PNP, IRP_MN_REMOVE_DEVICE);
+    Stop1 = KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(1), IRP_MJ_PNP, IRP_MN_REMOVE_DEVICE);
+    BusStop = KtPnpFindEvent(Mark, KTPNP_WHO_BUS, IRP_MJ_PNP, IRP_MN_REMOVE_DEVICE);
+    KT_ASSERT(BusStart >= 0 && Stop0 > BusStart && Stop1 > BusStart);
+    KT_ASSERT(BusStop > Stop0 && BusStop > Stop1);
+    KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(0), IRP_MJ_PNP, IRP_MN_START_DEVICE) < 0);
+    KT_ASSERT(KtPnp.Children[0].Removed && KtPnp.Children[1].Removed);
+    KT_ASSERT(KtPnp.BusFdo == NULL);
+    KT_ASSERT(Bus->Child == NULL);
+    KT_ASSERT_EQ(Bus->State, DeviceNodeRemoved);
+    KT_ASSERT_EQ(Bus->Problem, CM_PROB_FAILED_START);
 
     IopRootDeleteDevice(BusPdo);
     IopWaitForPnpIdle();

@@ -104,6 +104,7 @@ typedef struct _KTPNP_STATE {
     /* What the bus FDO ORs into QUERY_PNP_DEVICE_STATE (it clears
      * PNP_DEVICE_RESOURCE_REQUIREMENTS_CHANGED once reported). */
     PNP_DEVICE_STATE BusDeviceState;
+    BOOLEAN BusFailStart;               /* the bus FDO fails IRP_MN_START_DEVICE */
     ULONG EventCount;
     KTPNP_EVENT Events[KTPNP_MAX_EVENTS];
     /* The last IRP_MJ_CREATE the function driver saw: which child, and the

@@ -388,7 +388,8 @@ KtPnpBusPnp(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     switch (IrpSp->MinorFunction) {
     case IRP_MN_START_DEVICE:
         IoForwardIrpSynchronously(Lower, Irp);
-        return KtPnpComplete(Irp, Irp->IoStatus.Status, 0);
+        return KtPnpComplete(Irp, KtPnp.BusFailStart ? STATUS_UNSUCCESSFUL
+                                                     : Irp->IoStatus.Status, 0);
     case IRP_MN_QUERY_PNP_DEVICE_STATE:
         if (KtPnp.BusDeviceState != 0) {
             Irp->IoStatus.Information |= KtPnp.BusDeviceState;
