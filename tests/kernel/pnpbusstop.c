@@ -13,14 +13,6 @@
 #define KT_BUSSTOP_PORT0 0x6600
 #define KT_BUSSTOP_PORT1 0x6700
 
-static PDEVICE_NODE
-KtBusStopChildNode(ULONG Index)
-{
-    PDEVICE_OBJECT Pdo = KtPnp.Children[Index].Pdo;
-
-    return Pdo != NULL ? IopDeviceExtension(Pdo)->DeviceNode : NULL;
-}
-
 /* The bus FDO asks to be given new resources: QUERY_STOP to both children
  * before the bus, STOP likewise, then the bus's requirements, its START,
  * and the children's START after it; they get their resources back. */
@@ -38,8 +30,8 @@ KTEST(PnpBusRequirementsChangeStopsChildren)
     BusPdo = KtPnpCreateBus(L"B1");
     KT_ASSERT(BusPdo != NULL);
     Bus = IopDeviceExtension(BusPdo)->DeviceNode;
-    Node0 = KtBusStopChildNode(0);
-    Node1 = KtBusStopChildNode(1);
+    Node0 = KtPnpChildNode(0);
+    Node1 = KtPnpChildNode(1);
     KT_ASSERT(Bus != NULL && Node0 != NULL && Node1 != NULL);
     KT_ASSERT(Node0->State == DeviceNodeStarted && Node1->State == DeviceNodeStarted);
 
@@ -71,7 +63,7 @@ KTEST(PnpBusRequirementsChangeStopsChildren)
     KT_ASSERT_EQ(Bus->State, DeviceNodeStarted);
     KT_ASSERT_EQ(Node0->State, DeviceNodeStarted);
     KT_ASSERT_EQ(Node1->State, DeviceNodeStarted);
-    KT_ASSERT(KtBusStopChildNode(0) == Node0 && KtBusStopChildNode(1) == Node1);
+    KT_ASSERT(KtPnpChildNode(0) == Node0 && KtPnpChildNode(1) == Node1);
     KT_ASSERT_EQ(KtPnp.Children[0].RawPort.u.Port.Start.QuadPart, KT_BUSSTOP_PORT0);
     KT_ASSERT(Node0->ResourceList != NULL && Node1->ResourceList != NULL);
 

@@ -123,3 +123,12 @@ KtPnpPower(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     }
     return KtPnpComplete(Irp, Status, Irp->IoStatus.Information);
 }
+
+/* PASSIVE_LEVEL. */
+PDEVICE_NODE
+KtPnpChildNode(ULONG Index)
+{
+    PDEVICE_OBJECT Pdo = KtPnp.Children[Index].Pdo;
+
+    return Pdo != NULL ? IopDeviceExtension(Pdo)->DeviceNode : NULL;
+}

@@ -163,6 +163,8 @@ NTSTATUS KtPnpComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 #define KT_MSI_FLAGS (CM_RESOURCE_INTERRUPT_MESSAGE | CM_RESOURCE_INTERRUPT_LATCHED)
 
 PDEVICE_NODE KtMsiBusNode(PDEVICE_OBJECT BusPdo);
+/* The device node of test child Index (NULL before its first report). */
+PDEVICE_NODE KtPnpChildNode(ULONG Index);
 /* Removes the test's bus; TRUE once its FDO is gone. */
 BOOLEAN KtMsiRemoveBus(PDEVICE_OBJECT BusPdo);
 /* Device vectors the HAL has handed out, lines and message blocks. */

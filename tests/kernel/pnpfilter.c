@@ -16,14 +16,6 @@
 #define KT_FILTER_PORT3 0x6D00
 #define KT_FILTER_PORT4 0x6E00
 
-static PDEVICE_NODE
-KtFilterChildNode(ULONG Index)
-{
-    PDEVICE_OBJECT Pdo = KtPnp.Children[Index].Pdo;
-
-    return Pdo != NULL ? IopDeviceExtension(Pdo)->DeviceNode : NULL;
-}
-
 /* The first port of a requirements list's first alternative, 0 if none. */
 static ULONG64
 KtFilterFirstPort(const IO_RESOURCE_REQUIREMENTS_LIST *List)
@@ -58,9 +50,9 @@ KTEST(PnpFilterRequirementsReplaceAndFail)
     C2 = &KtPnp.Children[2];
     BusPdo = KtPnpCreateBus(L"F1");
     KT_ASSERT(BusPdo != NULL);
-    Node0 = KtFilterChildNode(0);
-    Node1 = KtFilterChildNode(1);
-    Node2 = KtFilterChildNode(2);
+    Node0 = KtPnpChildNode(0);
+    Node1 = KtPnpChildNode(1);
+    Node2 = KtPnpChildNode(2);
     KT_ASSERT(Node0 != NULL && Node1 != NULL && Node2 != NULL);
 
     /* Order: the bus's requirements, AddDevice, the filter down the stack

@@ -21,15 +21,6 @@ KtStateBusNode(PDEVICE_OBJECT BusPdo)
     return IopDeviceExtension(BusPdo)->DeviceNode;
 }
 
-/* The bus's node for child n, or NULL. */
-static PDEVICE_NODE
-KtStateChildNode(ULONG Index)
-{
-    PDEVICE_OBJECT Pdo = KtPnp.Children[Index].Pdo;
-
-    return Pdo != NULL ? IopDeviceExtension(Pdo)->DeviceNode : NULL;
-}
-
 /* Removes the test bus (no longer reported by the root); TRUE once its
  * FDO is gone. */
 static BOOLEAN
@@ -99,8 +90,8 @@ KTEST(PnpStateQueriedAfterStart)
     KtPnp.Children[0].DeviceState = PNP_DEVICE_DONT_DISPLAY_IN_UI;
     BusPdo = KtPnpCreateBus(L"S1");
     KT_ASSERT(BusPdo != NULL);
-    Node0 = KtStateChildNode(0);
-    Node1 = KtStateChildNode(1);
+    Node0 = KtPnpChildNode(0);
+    Node1 = KtPnpChildNode(1);
     KT_ASSERT(Node0 != NULL && Node1 != NULL);
 
     PdoStart = KtPnpFindEvent(0, KTPNP_WHO_PDO(0), IRP_MJ_PNP, IRP_MN_START_DEVICE);
@@ -163,8 +154,8 @@ KTEST(PnpStateFailedDeviceIsSurpriseRemoved)
     KtPnp.Children[1].DeviceState = PNP_DEVICE_FAILED;     /* fails right after its start */
     BusPdo = KtPnpCreateBus(L"S2");
     KT_ASSERT(BusPdo != NULL);
-    Node0 = KtStateChildNode(0);
-    Node1 = KtStateChildNode(1);
+    Node0 = KtPnpChildNode(0);
+    Node1 = KtPnpChildNode(1);
     Pdo0 = KtPnp.Children[0].Pdo;
     KT_ASSERT(Node0 != NULL && Node1 != NULL);
     KT_ASSERT_EQ(Node1->State, DeviceNodeRemoved);
@@ -197,7 +188,7 @@ KTEST(PnpStateFailedDeviceIsSurpriseRemoved)
     KT_ASSERT(KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(0), IRP_MJ_PNP, IRP_MN_REMOVE_DEVICE) >= 0);
     KT_ASSERT(KtPnp.Children[0].Removed);
     KT_ASSERT(KtPnp.Children[0].Pdo == Pdo0);   /* the bus keeps the PDO */
-    KT_ASSERT(KtStateChildNode(0) == Node0);
+    KT_ASSERT(KtPnpChildNode(0) == Node0);
     KT_ASSERT_EQ(Node0->State, DeviceNodeRemoved);
     KT_ASSERT_EQ(Node0->Problem, CM_PROB_FAILED_POST_START);
     KT_ASSERT(KtStateDumpContains("problem 43 CM_PROB_FAILED_POST_START"));
@@ -237,7 +228,7 @@ KTEST(PnpStateRequirementsChangeRestartsDevice)
     C0 = &KtPnp.Children[0];
     BusPdo = KtPnpCreateBus(L"S3");
     KT_ASSERT(BusPdo != NULL);
-    Node = KtStateChildNode(0);
+    Node = KtPnpChildNode(0);
     KT_ASSERT(Node != NULL && Node->State == DeviceNodeStarted);
     KT_ASSERT_EQ(C0->RawPort.u.Port.Start.QuadPart, KT_STATE_PORT0);
 
@@ -296,7 +287,7 @@ KTEST(PnpStateNotDisableableRefusesRemoval)
     KtPnp.Children[0].EjectSupported = TRUE;
     BusPdo = KtPnpCreateBus(L"S4");
     KT_ASSERT(BusPdo != NULL);
-    Node0 = KtStateChildNode(0);
+    Node0 = KtPnpChildNode(0);
     KT_ASSERT(Node0 != NULL && Node0->State == DeviceNodeStarted);
     KT_ASSERT_EQ(Node0->DeviceState, PNP_DEVICE_NOT_DISABLEABLE);
     KT_ASSERT(KtStateDumpContains("not disableable"));
@@ -336,8 +327,8 @@ KTEST(PnpStateDisabledAndRemovedBits)
     KtStateTwoChildren();
     BusPdo = KtPnpCreateBus(L"S5");
     KT_ASSERT(BusPdo != NULL);
-    Node0 = KtStateChildNode(0);
-    Node1 = KtStateChildNode(1);
+    Node0 = KtPnpChildNode(0);
+    Node1 = KtPnpChildNode(1);
     KT_ASSERT(Node0 != NULL && Node1 != NULL);
 
     Mark = KtPnp.EventCount;
@@ -357,7 +348,7 @@ KTEST(PnpStateDisabledAndRemovedBits)
     Remove = KtPnpFindEvent(Mark, KTPNP_WHO_FUNC(1), IRP_MJ_PNP, IRP_MN_SURPRISE_REMOVAL);
     KT_ASSERT(Remove >= 0);
     KT_ASSERT(KtPnpFindEvent(Remove, KTPNP_WHO_FUNC(1), IRP_MJ_PNP, IRP_MN_REMOVE_DEVICE) > Remove);
-    KT_ASSERT(KtStateChildNode(1) == Node1);
+    KT_ASSERT(KtPnpChildNode(1) == Node1);
     KT_ASSERT_EQ(Node1->State, DeviceNodeRemoved);
     KT_ASSERT_EQ(Node1->Problem, CM_PROB_DEVICE_NOT_THERE);
     KT_ASSERT(KtStateDumpContains("problem 29 CM_PROB_HARDWARE_DISABLED"));
@@ -381,8 +372,8 @@ KTEST(PnpStateEjectRemovesThenEjects)
     BusPdo = KtPnpCreateBus(L"S6");
     KT_ASSERT(BusPdo != NULL);
     Bus = KtStateBusNode(BusPdo);
-    Node0 = KtStateChildNode(0);
-    Node1 = KtStateChildNode(1);
+    Node0 = KtPnpChildNode(0);
+    Node1 = KtPnpChildNode(1);
     KT_ASSERT(Node0 != NULL && Node1 != NULL);
     KT_ASSERT(Node0->Capabilities.EjectSupported);
 
@@ -446,7 +437,7 @@ KTEST(PnpStateFailedDeviceOpenUnderLeavingBus)
     BusPdo = KtPnpCreateBus(L"S7");
     KT_ASSERT(BusPdo != NULL);
     Bus = KtStateBusNode(BusPdo);
-    Node0 = KtStateChildNode(0);
+    Node0 = KtPnpChildNode(0);
     KT_ASSERT(Bus != NULL && Node0 != NULL && Node0->State == DeviceNodeStarted);
     InitializeObjectAttributes(&Attributes, &Name, OBJ_KERNEL_HANDLE, NULL, NULL);
     KT_ASSERT_STATUS(ZwCreateFile(&Handle, GENERIC_READ, &Attributes, &Iosb, NULL, 0, 0,
