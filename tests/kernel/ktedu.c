@@ -20,6 +20,7 @@
  * PDO, which then turns MSI and decoding off.
  */
 #include "tests/kernel/ktedu.h"
+#include "tests/kernel/pcibustest.h"
 
 static DRIVER_INITIALIZE KtEduDriverEntry;
 static DRIVER_ADD_DEVICE KtEduAddDevice;
@@ -338,18 +339,9 @@ KtEduDevice(VOID)
     return KtEduCurrent;
 }
 
-/* PASSIVE_LEVEL. The PCI driver reports VEN&DEV alone as a compatible ID. */
+/* PASSIVE_LEVEL. */
 PDEVICE_NODE
 KtEduDeviceNode(VOID)
 {
-    PDEVICE_NODE Node;
-
-    IopAcquirePnpTreeLock();
-    for (Node = IopRootDeviceNode; Node != NULL; Node = IopNextDeviceNode(Node)) {
-        if (IopMultiSzContains(Node->CompatibleIds, KtEduIds[0])) {
-            break;
-        }
-    }
-    IopReleasePnpTreeLock();
-    return Node;
+    return KtPciFindFunction(KtEduIds[0]);
 }

@@ -17,6 +17,7 @@
  * messages and free what start took before the PDO turns MSI-X off.
  */
 #include "tests/kernel/ktnvme.h"
+#include "tests/kernel/pcibustest.h"
 #include "io/pnpp.h"
 
 static DRIVER_INITIALIZE KtNvmeDriverEntry;
@@ -166,20 +167,9 @@ KtNvmeDevice(VOID)
     return KtNvmeCurrent;
 }
 
-/* PASSIVE_LEVEL. The first node whose IDs name the controller (the PCI
- * driver reports VEN&DEV alone as a compatible ID, as Windows 10 does). */
+/* PASSIVE_LEVEL. */
 PDEVICE_NODE
 KtNvmeDeviceNode(VOID)
 {
-    PDEVICE_NODE Node;
-
-    IopAcquirePnpTreeLock();
-    for (Node = IopRootDeviceNode; Node != NULL; Node = IopNextDeviceNode(Node)) {
-        if (IopMultiSzContains(Node->HardwareIds, KtNvmeIds[0]) ||
-            IopMultiSzContains(Node->CompatibleIds, KtNvmeIds[0])) {
-            break;
-        }
-    }
-    IopReleasePnpTreeLock();
-    return Node;
+    return KtPciFindFunction(KtNvmeIds[0]);
 }

@@ -35,14 +35,8 @@ KtNvmeSetUp(PKTNVME_EXTENSION *Ext)
     KtNvmeRegister();
     Node = KtNvmeDeviceNode();
     *Ext = KtNvmeDevice();
-    if (Node == NULL) {
-        DbgPrint("NVMe: no NVMe controller (PCI 1B36:0010) on this machine; nothing to check "
-                 "(only the harness's pci boots have one)\n");
-    } else if (Node->State != DeviceNodeStarted || *Ext == NULL || !(*Ext)->Started) {
-        DbgPrint("FAIL: NVMe: node %wZ is %s with problem %u (0x%08x), KtNvme %s\n",
-                 &Node->InstancePath, IopNodeStateName(Node->State), Node->Problem,
-                 (ULONG)Node->ProblemStatus, *Ext == NULL ? "not added" : "not started");
-    }
+    KtPciReportTestDevice("NVMe", "NVMe controller (PCI 1B36:0010)", "KtNvme", Node,
+                          *Ext != NULL, *Ext != NULL && (*Ext)->Started);
     return Node;
 }
 

@@ -176,6 +176,40 @@ KtPciFindNode(PDEVICE_NODE Root, PCWSTR Id)
     return NULL;
 }
 
+/* PASSIVE_LEVEL. The node of the PCI function whose compatible IDs hold
+ * Id (VEN&DEV alone is one, as Windows 10 forms them), or NULL. */
+PDEVICE_NODE
+KtPciFindFunction(PCWSTR Id)
+{
+    PDEVICE_NODE Root = KtPciRootNode(), Node;
+
+    if (Root == NULL) {
+        return NULL;
+    }
+    IopAcquirePnpTreeLock();
+    Node = KtPciFindNode(Root, Id);
+    IopReleasePnpTreeLock();
+    return Node;
+}
+
+/* PASSIVE_LEVEL. Says what a test of a harness-only device (Name, e.g.
+ * "edu device (PCI 1234:11E8)") will check: nothing when the machine has
+ * none, or why Driver did not start it (the test's own assertions then
+ * fail). */
+VOID
+KtPciReportTestDevice(PCSTR Prefix, PCSTR Name, PCSTR Driver, PDEVICE_NODE Node, BOOLEAN Added,
+                      BOOLEAN Started)
+{
+    if (Node == NULL) {
+        DbgPrint("%s: no %s on this machine; nothing to check (only the harness's pci boots have "
+                 "one)\n", Prefix, Name);
+    } else if (Node->State != DeviceNodeStarted || !Added || !Started) {
+        DbgPrint("FAIL: %s: node %wZ is %s with problem %u (0x%08x), %s %s\n", Prefix,
+                 &Node->InstancePath, IopNodeStateName(Node->State), Node->Problem,
+                 (ULONG)Node->ProblemStatus, Driver, !Added ? "not added" : "not started");
+    }
+}
+
 KTEST(PciBusRootStarted)
 {
     PDEVICE_NODE Root = KtPciRootNode();

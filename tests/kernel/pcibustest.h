@@ -29,6 +29,12 @@ BOOLEAN KtPciReadConfigAll(_In_ PDEVICE_OBJECT Device, _In_ ULONG Offset, _Out_ 
                            _In_ ULONG Length);
 /* The config offset of the function's capability CapabilityId, or 0. */
 ULONG KtPciFindCapability(_In_ PDEVICE_OBJECT Device, _In_ UCHAR CapabilityId);
+/* The node of the PCI function whose compatible IDs hold Id, or NULL. */
+PDEVICE_NODE KtPciFindFunction(_In_ PCWSTR Id);
+/* Prints why a harness-only test device will not be checked, or why its
+ * test driver did not start it. */
+VOID KtPciReportTestDevice(_In_ PCSTR Prefix, _In_ PCSTR Name, _In_ PCSTR Driver,
+                           _In_opt_ PDEVICE_NODE Node, _In_ BOOLEAN Added, _In_ BOOLEAN Started);
 /* The first node below Root, at any depth, whose compatible IDs hold Id. */
 PDEVICE_NODE KtPciFindNode(_In_ PDEVICE_NODE Root, _In_ PCWSTR Id);
 

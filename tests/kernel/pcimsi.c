@@ -34,14 +34,8 @@ KtEduSetUp(PKTEDU_EXTENSION *Ext)
     KtEduRegister();
     Node = KtEduDeviceNode();
     *Ext = KtEduDevice();
-    if (Node == NULL) {
-        DbgPrint("EDU: no edu device (PCI 1234:11E8) on this machine; nothing to check (only the "
-                 "harness's pci boots have one)\n");
-    } else if (Node->State != DeviceNodeStarted || *Ext == NULL || !(*Ext)->Started) {
-        DbgPrint("FAIL: EDU: node %wZ is %s with problem %u (0x%08x), KtEdu %s\n",
-                 &Node->InstancePath, IopNodeStateName(Node->State), Node->Problem,
-                 (ULONG)Node->ProblemStatus, *Ext == NULL ? "not added" : "not started");
-    }
+    KtPciReportTestDevice("EDU", "edu device (PCI 1234:11E8)", "KtEdu", Node, *Ext != NULL,
+                          *Ext != NULL && (*Ext)->Started);
     return Node;
 }
 
