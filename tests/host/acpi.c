@@ -374,5 +374,7 @@ main(void)
     Failed += cmocka_run_group_tests_name("acpi-real", AcpiRealTests, NULL, NULL);
     Failed += _cmocka_run_group_tests("acpi-broken", AcpiBrokenTests, AcpiBrokenTestCount, NULL,
                                       NULL);
+    Failed += _cmocka_run_group_tests("acpi-broken-tables", AcpiBrokenTableTests,
+                                      AcpiBrokenTableTestCount, NULL, NULL);
     return Failed;
 }

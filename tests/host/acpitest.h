@@ -27,7 +27,21 @@ VOID AcpiLogClear(VOID);
 #define assert_log_empty() AcpiAssertLogged(NULL, FALSE, __FILE__, __LINE__)
 VOID AcpiAssertLogged(PCSTR Text, BOOLEAN Present, PCSTR File, int Line);
 
+/* The synthetic machine of the broken-firmware tests (acpibroken.c): its
+ * tables' builders, its MADT entries, and the set-up that puts it in fake
+ * memory. */
+extern const UCHAR AcpiBrokenMadtEntries[];
+extern const ULONG AcpiBrokenMadtEntriesLength;
+ULONG AcpiBrokenBuildMadt(PUCHAR Out, const UCHAR *Entries, ULONG EntriesLength);
+ULONG AcpiBrokenBuildFadt(PUCHAR Out, ULONG Length, UCHAR Revision);
+ULONG AcpiBrokenBuildHpet(PUCHAR Out, UCHAR AddressSpace);
+int AcpiBrokenSetUpMachine(void **State);
+int AcpiBrokenTearDownMachine(void **State);
+
+/* The root tables' tests (acpibroken.c) and each table's (acpibrokentables.c). */
 extern const struct CMUnitTest AcpiBrokenTests[];
 extern const size_t AcpiBrokenTestCount;
+extern const struct CMUnitTest AcpiBrokenTableTests[];
+extern const size_t AcpiBrokenTableTestCount;
 
 #endif /* KESTREL_TESTS_HOST_ACPITEST_H */
